@@ -28,7 +28,7 @@ set(AUTHCONF_VECTORS_DIR "${PROJECT_SOURCE_DIR}/fixtures/vectors")
 function(authconf_add_unit_test)
   cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
-  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gmock GTest::gtest_main
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} rapidcheck_gtest rapidcheck GTest::gmock GTest::gtest_main
                                           authconf_warnings)
   target_compile_definitions(${T_NAME} PRIVATE
     AUTHCONF_VECTORS_DIR="${AUTHCONF_VECTORS_DIR}")
