@@ -5,7 +5,10 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include "authconf/cookie_jar.h"
 #include "authconf/encoding.h"
+#include "authconf/origin.h"
+#include "authconf/password.h"
 #include "authconf/set_cookie.h"
 #include "authconf/signed_cookie.h"
 
@@ -104,6 +107,30 @@ RC_GTEST_PROP(WireProperties, SetCookieSerialiseParseRoundTrips, ()) {
 RC_GTEST_PROP(WireProperties, CookieDatesRoundTrip, ()) {
   const std::int64_t seconds = *rc::gen::inRange<std::int64_t>(-11'644'473'600, 253'402'300'799);
   RC_ASSERT(parse_cookie_date(format_cookie_date(seconds * 1000)) == seconds * 1000);
+}
+
+// Hostile input: every parser answers arbitrary bytes with a value or a
+// specific error, never a crash (the sanitizer build checks memory too).
+RC_GTEST_PROP(WireProperties, ParsersSurviveArbitraryBytes, (const std::string& junk)) {
+  (void)base64_decode(junk);
+  (void)base64url_decode(junk);
+  (void)base64_decode_forgiving(junk);
+  (void)hex_decode(junk);
+  (void)decode_uri_component(junk);
+  (void)utf16_length(junk);
+  (void)normalize_nfkc(junk);
+  (void)check_password_length(junk);
+  (void)verify_signed_cookie_value(junk, "secret");
+  (void)parse_set_cookie(junk);
+  (void)parse_cookie_date(junk);
+  (void)origin_of(junk);
+  (void)origin_of("http://" + junk);
+  const std::vector<std::string> patterns{"http://localhost:5173", "*.trusted.dev", junk};
+  (void)is_trusted_origin(junk, patterns, {.allow_relative_paths = true});
+  CookieJar jar;
+  (void)jar.store(junk, "http://127.0.0.1/");
+  (void)jar.store("a=b", "http://" + junk + "/");
+  (void)jar.cookie_header("http://" + junk);
 }
 
 }  // namespace
