@@ -25,13 +25,13 @@ namespace authconf {
 std::string_view to_string(OriginError code) {
   switch (code) {
     case OriginError::kInvalidUrl:
-      return "kInvalidUrl";
+      return "invalid-url";
     case OriginError::kUnsupportedHost:
-      return "kUnsupportedHost";
+      return "unsupported-host";
     case OriginError::kInvalidUtf8:
-      return "kInvalidUtf8";
+      return "invalid-utf8";
   }
-  return "OriginError(?)";
+  return "unknown";
 }
 
 namespace {

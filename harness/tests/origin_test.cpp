@@ -84,9 +84,9 @@ TEST(Origin, InputThatIsNotUtf8IsRejected) {
 }
 
 TEST(Origin, ErrorCodesHaveNames) {
-  EXPECT_EQ(to_string(OriginError::kInvalidUrl), "kInvalidUrl");
-  EXPECT_EQ(to_string(OriginError::kUnsupportedHost), "kUnsupportedHost");
-  EXPECT_EQ(to_string(OriginError::kInvalidUtf8), "kInvalidUtf8");
+  EXPECT_EQ(to_string(OriginError::kInvalidUrl), "invalid-url");
+  EXPECT_EQ(to_string(OriginError::kUnsupportedHost), "unsupported-host");
+  EXPECT_EQ(to_string(OriginError::kInvalidUtf8), "invalid-utf8");
 }
 
 TEST(Origin, LongHostileInputStaysLinear) {
