@@ -81,6 +81,25 @@ TEST(SignedCookie, WrongSecretIsABadSignature) {
   EXPECT_EQ(token.error().code, SignedCookieError::kBadSignature);
 }
 
+// What better-call was asked for is what the parser reads back.
+void expect_attributes_as_requested(const SetCookie& cookie, const nlohmann::json& options) {
+  const std::string prefix = options.value("prefix", "");
+  EXPECT_EQ(cookie.max_age.has_value(), options.contains("maxAge"));
+  if (options.contains("maxAge")) {
+    EXPECT_EQ(*cookie.max_age, options["maxAge"].get<std::int64_t>());
+  }
+  EXPECT_EQ(cookie.path.value_or(""), options.value("path", ""));
+  // The __Host- prefix drops Domain (better-call _serialize).
+  EXPECT_EQ(cookie.domain.value_or(""), prefix == "host" ? "" : options.value("domain", ""));
+  EXPECT_EQ(cookie.expires.value_or(""), options.value("expires", ""));
+  EXPECT_EQ(cookie.http_only, options.value("httpOnly", false));
+  EXPECT_EQ(cookie.secure, options.value("secure", false));
+  EXPECT_EQ(cookie.partitioned, options.value("partitioned", false));
+  std::string same_site = cookie.same_site.value_or("");
+  if (!same_site.empty()) same_site[0] = static_cast<char>(std::tolower(same_site[0]));
+  EXPECT_EQ(same_site, options.value("sameSite", ""));
+}
+
 TEST(SignedCookieVectors, SetCookieHeadersRoundTripByteForByte) {
   for (const auto& v : vectors()["sign"]) {
     const std::string header = v["set_cookie"];
@@ -89,6 +108,15 @@ TEST(SignedCookieVectors, SetCookieHeadersRoundTripByteForByte) {
     ASSERT_TRUE(parsed) << parsed.error();
     EXPECT_TRUE(parsed->ignored_attributes.empty());
     EXPECT_EQ(serialize_set_cookie(*parsed), header);
+    if (v.contains("value")) {
+      EXPECT_EQ(parsed->value, v["value"].get<std::string>());
+    }
+    expect_attributes_as_requested(*parsed, v["options"]);
+    const std::string prefix = v["options"].value("prefix", "");
+    EXPECT_EQ(parsed->name, (prefix == "secure" ? "__Secure-"
+                             : prefix == "host" ? "__Host-"
+                                                : "") +
+                                v["name"].get<std::string>());
   }
 }
 
