@@ -23,15 +23,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-const Json& rfc() {
-  static const Json data = testing::load_vectors("jose-rfc.json");
-  return data;
-}
+const Json& rfc() { return testing::load_vectors("jose-rfc.json"); }
 
-const Json& negative() {
-  static const Json data = testing::load_vectors("jose-negative.json");
-  return data;
-}
+const Json& negative() { return testing::load_vectors("jose-negative.json"); }
 
 // The RFC keys by name ("rfc7515-a2", "rfc8037-a1"), private, without kid.
 const std::map<std::string, Jwk>& rfc_keys() {

@@ -23,10 +23,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-const Json& vectors() {
-  static const Json data = testing::load_vectors("key-at-rest.json");
-  return data;
-}
+const Json& vectors() { return testing::load_vectors("key-at-rest.json"); }
 
 std::string code_of(const Result<Decrypted, KeyAtRestError>& result) {
   return result ? "ok" : std::string(to_string(result.error().code));

@@ -14,15 +14,9 @@
 namespace authconf {
 namespace {
 
-const nlohmann::json& origin_vectors() {
-  static const nlohmann::json data = testing::load_vectors("origins.json");
-  return data;
-}
+const nlohmann::json& origin_vectors() { return testing::load_vectors("origins.json"); }
 
-const nlohmann::json& trusted_vectors() {
-  static const nlohmann::json data = testing::load_vectors("trusted-origins.json");
-  return data;
-}
+const nlohmann::json& trusted_vectors() { return testing::load_vectors("trusted-origins.json"); }
 
 TEST(OriginVectors, EveryRowAgreesWithNodeUrl) {
   const auto& rows = origin_vectors()["rows"];

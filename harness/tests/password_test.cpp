@@ -10,10 +10,7 @@
 namespace authconf {
 namespace {
 
-const nlohmann::json& vectors() {
-  static const nlohmann::json data = testing::load_vectors("passwords.json");
-  return data;
-}
+const nlohmann::json& vectors() { return testing::load_vectors("passwords.json"); }
 
 TEST(PasswordVectors, FileHasEveryKindOfCase) {
   EXPECT_GE(vectors()["hashes"].size(), 10u);

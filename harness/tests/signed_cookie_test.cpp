@@ -11,10 +11,7 @@
 namespace authconf {
 namespace {
 
-const nlohmann::json& vectors() {
-  static const nlohmann::json data = testing::load_vectors("signed-cookies.json");
-  return data;
-}
+const nlohmann::json& vectors() { return testing::load_vectors("signed-cookies.json"); }
 
 constexpr const char* kSpecSecret = "test-secret-0123456789abcdef0123456789abcdef";
 

@@ -1,16 +1,18 @@
-// Loads a data file from fixtures/vectors/ for a unit test. A missing or
-// unparsable file fails the test loudly rather than yielding zero cases.
+// Loads a data file from fixtures/vectors/ for a unit test, once per test
+// binary. A missing or unparsable file fails the test loudly rather than
+// yielding zero cases.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
 namespace authconf::testing {
 
-inline nlohmann::json load_vectors(const std::string& file_name) {
+inline nlohmann::json read_vectors_file(const std::string& file_name) {
   const std::string path = std::string(AUTHCONF_VECTORS_DIR) + "/" + file_name;
   std::ifstream in(path);
   if (!in) {
@@ -23,6 +25,14 @@ inline nlohmann::json load_vectors(const std::string& file_name) {
     return nlohmann::json::object();
   }
   return data;
+}
+
+// The parsed file, cached: every test of a binary shares one copy.
+inline const nlohmann::json& load_vectors(const std::string& file_name) {
+  static std::map<std::string, nlohmann::json> cache;
+  auto it = cache.find(file_name);
+  if (it == cache.end()) it = cache.emplace(file_name, read_vectors_file(file_name)).first;
+  return it->second;
 }
 
 }  // namespace authconf::testing
