@@ -5,8 +5,12 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <map>
+
 #include "authconf/cookie_jar.h"
 #include "authconf/encoding.h"
+#include "authconf/jose.h"
+#include "authconf/key_at_rest.h"
 #include "authconf/origin.h"
 #include "authconf/password.h"
 #include "authconf/set_cookie.h"
@@ -109,6 +113,26 @@ RC_GTEST_PROP(WireProperties, CookieDatesRoundTrip, ()) {
   RC_ASSERT(parse_cookie_date(format_cookie_date(seconds * 1000)) == seconds * 1000);
 }
 
+// A signed token verifies, and no single-character change to it does: strict
+// base64url leaves no second spelling of any segment.
+RC_GTEST_PROP(WireProperties, JwtSurvivesNoChangeToAnyCharacter, ()) {
+  static const Jwk key = generate_ed25519_key().value();
+  const auto claims_map =
+      *rc::gen::container<std::map<std::string, std::string>>(utf8_text(), utf8_text());
+  nlohmann::json claims = nlohmann::json::object();
+  for (const auto& [name, value] : claims_map) claims[name] = value;
+  const std::string token = sign_jwt(claims, key).value();
+  RC_ASSERT(verify_jws(token, key).has_value());
+
+  const std::size_t at = *rc::gen::inRange<std::size_t>(0, token.size());
+  const char replacement = *rc::gen::elementOf(
+      std::string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."));
+  RC_PRE(replacement != token[at]);
+  std::string tampered = token;
+  tampered[at] = replacement;
+  RC_ASSERT(!verify_jws(tampered, key).has_value());
+}
+
 // Hostile input: every parser answers arbitrary bytes with a value or a
 // specific error, never a crash (the sanitizer build checks memory too).
 RC_GTEST_PROP(WireProperties, ParsersSurviveArbitraryBytes, (const std::string& junk)) {
@@ -127,6 +151,13 @@ RC_GTEST_PROP(WireProperties, ParsersSurviveArbitraryBytes, (const std::string& 
   (void)origin_of("http://" + junk);
   const std::vector<std::string> patterns{"http://localhost:5173", "*.trusted.dev", junk};
   (void)is_trusted_origin(junk, patterns, {.allow_relative_paths = true});
+  (void)parse_jwt(junk);
+  (void)parse_jwt(base64url_encode(junk) + "." + base64url_encode(junk) + "." + junk);
+  (void)Jwk::parse(junk);
+  (void)Jwks::parse(junk);
+  (void)Jwks::parse(R"({"keys":[{"kty":"RSA","n":")" + junk + R"(","e":"AQAB"}]})");
+  (void)symmetric_decrypt(junk, "secret");
+  (void)open_private_key(junk, "secret");
   CookieJar jar;
   (void)jar.store(junk, "http://127.0.0.1/");
   (void)jar.store("a=b", "http://" + junk + "/");
