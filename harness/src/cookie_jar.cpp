@@ -36,8 +36,10 @@ std::optional<RequestUrl> parse_request_url(std::string_view url) {
   out.host = lower(range_text(uri.hostText));
   out.is_ip = uri.hostData.ip4 != nullptr || uri.hostData.ip6 != nullptr;
   std::string path;
-  for (UriPathSegmentA* seg = uri.pathHead; seg != nullptr; seg = seg->next)
-    path += "/" + range_text(seg->text);
+  for (UriPathSegmentA* seg = uri.pathHead; seg != nullptr; seg = seg->next) {
+    path += '/';
+    path += range_text(seg->text);
+  }
   uriFreeUriMembersA(&uri);
   if ((scheme != "http" && scheme != "https") || out.host.empty()) return std::nullopt;
   out.https = scheme == "https";

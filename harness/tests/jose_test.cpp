@@ -640,7 +640,7 @@ TEST(JoseSign, SignedTokensVerifyWithTheGeneratedKeysOnly) {
   EXPECT_NE(keys[1], keys[2]);
   const Json claims = {{"sub", "u1"}, {"iat", 100}, {"exp", 1000}};
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    keys[i].set_kid("k" + std::to_string(i));
+    keys[i].set_kid(std::string("k").append(std::to_string(i)));
     auto token = sign_jwt(claims, keys[i]);
     ASSERT_TRUE(token) << token.error();
     Jwks published({keys[0].public_jwk(), keys[1].public_jwk(), keys[2].public_jwk()});
