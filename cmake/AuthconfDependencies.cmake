@@ -8,7 +8,7 @@ find_package(GTest REQUIRED)
 find_package(rapidcheck REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(uriparser 0.9 REQUIRED)
-find_package(ICU 72 REQUIRED COMPONENTS uc)  # UTS #46 hosts, as Node parses URLs
+find_package(ICU 72 REQUIRED COMPONENTS uc i18n)  # UTS #46 hosts; collation for localeCompare
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
