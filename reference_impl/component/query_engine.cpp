@@ -79,7 +79,16 @@ Json key_to_json(const IndexKey& key) {
   return out;
 }
 
-std::string serialize_cursor(const IndexKey& key) { return js_stringify(key_to_json(key)); }
+// A key as pointers into a stored document (null: absent). Documents stay
+// put for the whole transaction, so a page builds no copies of its keys.
+using KeyView = std::vector<const Json*>;
+
+std::string serialize_cursor(const KeyView& key) {
+  IndexKey copy;
+  copy.reserve(key.size());
+  for (const Json* value : key) copy.push_back(value ? std::optional<Json>(*value) : std::nullopt);
+  return js_stringify(key_to_json(copy));
+}
 
 // V8's JSON.parse messages, for a cursor that is not JSON.
 [[noreturn]] void throw_bad_json(const std::string& text, std::size_t position) {
@@ -117,12 +126,10 @@ IndexKey deserialize_cursor(const std::string& cursor) {
   return key;
 }
 
-int compare_keys(const IndexKey& a, const IndexKey& b) {
+int compare_keys(const KeyView& a, const KeyView& b) {
   const std::size_t n = std::min(a.size(), b.size());
   for (std::size_t i = 0; i < n; ++i) {
-    const Json* va = a[i] ? &*a[i] : nullptr;
-    const Json* vb = b[i] ? &*b[i] : nullptr;
-    if (int c = compare_values(va, vb); c != 0) return c;
+    if (int c = compare_values(a[i], b[i]); c != 0) return c;
   }
   return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
 }
@@ -163,11 +170,20 @@ std::string stringify_fields(const std::vector<std::string>& fields) {
   return js_stringify(array);
 }
 
+// An object for a pagination result. nlohmann's ordered_map is a vector of
+// pairs with const keys, which copy (not move) when it grows: without room
+// reserved, adding isDone after page would copy the whole page.
+Json result_object() {
+  Json result = Json::object();
+  result.get_ref<Json::object_t&>().reserve(5);
+  return result;
+}
+
 // One item a stream yields: the document (null when filterWith dropped it;
 // it still counts as read) and its index key.
 struct StreamItem {
   DocumentPtr document;
-  IndexKey key;
+  KeyView key;
   double bytes = 0;
 };
 
@@ -200,7 +216,8 @@ struct QueryEngine::StreamSpec {
   std::vector<std::string> key_fields;  // index fields + _creationTime + _id
   std::size_t equality_count = 0;
   std::vector<WhereClause> filter;
-  bool filter_all = true;  // false: only the clauses the index cannot serve
+  bool filter_all = true;    // false: only the clauses the index cannot serve
+  bool count_bytes = false;  // a maximumBytesRead budget applies
 };
 
 namespace {
@@ -218,11 +235,12 @@ class QueryStream final : public Stream {
     if (entry == nullptr) return std::nullopt;
     StreamItem item;
     const Json& document = *entry->document;
+    item.key.reserve(spec_.key_fields.size() - strip_);
     for (std::size_t i = strip_; i < spec_.key_fields.size(); ++i) {
       auto it = document.find(spec_.key_fields[i]);
-      item.key.push_back(it == document.end() ? std::nullopt : std::optional<Json>(*it));
+      item.key.push_back(it == document.end() ? nullptr : &*it);
     }
-    item.bytes = convex_size(document);
+    if (spec_.count_bytes) item.bytes = convex_size(document);
     const bool keep = matches_where(&document, spec_.filter, [&](const WhereClause& clause) {
       return spec_.filter_all || applied_after_index(clause);
     });
@@ -288,7 +306,7 @@ using StreamOpener = std::function<std::unique_ptr<Stream>(std::optional<IndexKe
 // QueryStream.paginate of convex-helpers, item for item.
 Json paginate_stream(const StreamOpener& open, const PaginationOptions& options,
                      const std::optional<std::vector<std::string>>& select) {
-  Json result = Json::object();
+  Json result = result_object();
   if (options.num_items == 0) {
     if (!options.cursor) {
       unsupported(
@@ -314,7 +332,7 @@ Json paginate_stream(const StreamOpener& open, const PaginationOptions& options,
 
   Json page = Json::array();
   std::size_t page_size = 0;
-  std::vector<IndexKey> keys;
+  std::vector<KeyView> keys;
   bool has_more = has_end && *options.end_cursor != "[]";
   std::string continue_cursor = options.end_cursor ? *options.end_cursor : "[]";
   double bytes_read = 0;
@@ -324,16 +342,17 @@ Json paginate_stream(const StreamOpener& open, const PaginationOptions& options,
       page.push_back(QueryEngine::select_fields(*item->document, select));
       ++page_size;
     }
-    keys.push_back(item->key);
     bytes_read += item->bytes;
     if ((options.maximum_bytes_read && bytes_read >= *options.maximum_bytes_read) ||
         (options.maximum_rows_read &&
-         static_cast<double>(keys.size()) >= *options.maximum_rows_read)) {
+         static_cast<double>(keys.size() + 1) >= *options.maximum_rows_read)) {
       hit_limit = true;
     }
-    if (hit_limit || (max_rows && static_cast<double>(page_size) >= *max_rows)) {
+    const bool stop = hit_limit || (max_rows && static_cast<double>(page_size) >= *max_rows);
+    if (stop) continue_cursor = serialize_cursor(item->key);
+    keys.push_back(std::move(item->key));
+    if (stop) {
       has_more = true;
-      continue_cursor = serialize_cursor(item->key);
       break;
     }
   }
@@ -353,7 +372,7 @@ Json paginate_stream(const StreamOpener& open, const PaginationOptions& options,
 }
 
 Json done_page(Json page) {
-  Json result = Json::object();
+  Json result = result_object();
   result["page"] = std::move(page);
   result["isDone"] = true;
   result["continueCursor"] = "";
@@ -614,17 +633,25 @@ namespace {
 // query.withIndex(index, q => q.eq(field, value)).unique()
 DocumentPtr unique_lookup(const ReadTx& tx, const Table& table, const IndexSpec& spec,
                           const Json& value) {
-  IndexRange range;
-  range.eq.push_back(value);
-  IndexScan scan = tx.scan(*table.index(spec.name), range);
-  const IndexEntry* first = scan.next();
+  // A unique field's hash answers exactly what the index would; arrays and
+  // objects (never unique values in practice) walk the index.
+  DocumentPtr first, second;
+  if (auto hashed = table.find_unique(spec.fields.front(), value)) {
+    first = (*hashed)[0];
+    second = (*hashed)[1];
+  } else {
+    const auto [a, b] = tx.first_two_equal(*table.index(spec.name), value);
+    if (a) first = a->document;
+    if (b) second = b->document;
+  }
   if (first == nullptr) return nullptr;
-  if (const IndexEntry* second = scan.next()) {
+  if (second != nullptr) {
     throw Thrown(ThrownKind::kUniqueViolation,
                  "unique() query returned more than one result from table " + table.name() +
-                     ":\n [" + *first->id + ", " + *second->id + ", ...]");
+                     ":\n [" + first->at("_id").get<std::string>() + ", " +
+                     second->at("_id").get<std::string>() + ", ...]");
   }
-  return first->document;
+  return first;
 }
 
 WhereClause eq_clause(const std::string& field, const Json& value) {
@@ -760,6 +787,7 @@ Json QueryEngine::paginate(const ReadTx& tx, const QueryArgs& args) const {
       replaced.json["value"] = value;
       replaced.op = WhereOperator::kEq;
       specs.push_back(generate_query(tx, one));
+      specs.back().count_bytes = options.maximum_bytes_read.has_value();
     }
     if (specs.empty()) unsupported("Cannot union empty array of streams");
     std::vector<std::string> order_fields;
@@ -804,7 +832,8 @@ Json QueryEngine::paginate(const ReadTx& tx, const QueryArgs& args) const {
     return paginate_stream(open, options, args.select);
   }
 
-  const StreamSpec spec = generate_query(tx, args);
+  StreamSpec spec = generate_query(tx, args);
+  spec.count_bytes = options.maximum_bytes_read.has_value();
   auto open = [&](std::optional<IndexKey> after,
                   std::optional<IndexKey> until) -> std::unique_ptr<Stream> {
     return std::make_unique<QueryStream>(tx, spec, std::move(after), std::move(until), 0);

@@ -1,6 +1,8 @@
 #include "store/database.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <random>
 #include <utility>
 
@@ -38,6 +40,7 @@ std::vector<const Json*> pointers_to(const IndexKey& key) {
 DocumentPtr make_document(std::vector<std::pair<std::string, Json>> fields) {
   std::ranges::sort(fields, {}, &std::pair<std::string, Json>::first);
   auto document = std::make_shared<Json>(Json::object());
+  document->get_ref<Json::object_t&>().reserve(fields.size());
   for (auto& [key, value] : fields) (*document)[key] = std::move(value);
   return document;
 }
@@ -70,10 +73,54 @@ bool IndexEntryLess::operator()(const KeyProbe& a, const IndexEntry& b) const {
   return c != 0 ? c > 0 : !a.after;
 }
 
+// A string that is equal for two values exactly when Convex's order says
+// they are equal; nullopt for arrays and objects, which use the index.
+static std::optional<std::string> canonical_key(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::null:
+      return "n";
+    case Json::value_t::boolean:
+      return value.get<bool>() ? "t" : "f";
+    case Json::value_t::string:
+      return "s" + value.get_ref<const std::string&>();
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float: {
+      double number = number_value(value);
+      if (std::isnan(number)) number = std::numeric_limits<double>::quiet_NaN();
+      std::string key = "d";
+      key.append(reinterpret_cast<const char*>(&number), sizeof number);
+      return key;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
 Table::Table(std::string space, const TableSchema& schema, std::uint32_t number)
     : space_(std::move(space)), schema_(&schema), number_(number) {
   indexes_.emplace_back("by_creation_time", std::vector<std::string>{});
   for (const IndexSpec& spec : schema.indexes) indexes_.emplace_back(spec.name, spec.fields);
+  for (const std::string& field : schema.unique_fields) unique_.push_back({field, {}});
+}
+
+std::optional<std::array<DocumentPtr, 2>> Table::find_unique(std::string_view field,
+                                                             const Json& value) const {
+  for (const UniqueHash& hash : unique_) {
+    if (hash.field != field) continue;
+    const auto key = canonical_key(value);
+    if (!key) return std::nullopt;
+    std::array<DocumentPtr, 2> out;
+    auto [it, end] = hash.documents.equal_range(*key);
+    for (std::size_t i = 0; i < 2 && it != end; ++i, ++it) out[i] = it->second;
+    // Index order is _creationTime order for equal values.
+    if (out[1] &&
+        number_value(out[1]->at("_creationTime")) < number_value(out[0]->at("_creationTime"))) {
+      std::swap(out[0], out[1]);
+    }
+    return out;
+  }
+  return std::nullopt;
 }
 
 const Index* Table::index(std::string_view name) const {
@@ -84,7 +131,7 @@ const Index* Table::index(std::string_view name) const {
 }
 
 DocumentPtr Table::find(std::string_view id) const {
-  auto it = documents_.find(std::string(id));
+  auto it = documents_.find(id);
   return it == documents_.end() ? nullptr : it->second;
 }
 
@@ -104,15 +151,34 @@ void Table::put(const std::string& id, DocumentPtr document) {
   auto existing = documents_.find(id);
   if (existing != documents_.end()) {
     for (Index& index : indexes_) index.entries_.erase(make_entry(index, existing->second));
+    for (UniqueHash& hash : unique_) {
+      auto field = existing->second->find(hash.field);
+      if (field == existing->second->end()) continue;
+      const auto key = canonical_key(*field);
+      if (!key) continue;
+      auto [it, end] = hash.documents.equal_range(*key);
+      for (; it != end; ++it) {
+        if (it->second == existing->second) {
+          hash.documents.erase(it);
+          break;
+        }
+      }
+    }
     documents_.erase(existing);
   }
   if (!document) return;
   for (Index& index : indexes_) index.entries_.insert(make_entry(index, document));
+  for (UniqueHash& hash : unique_) {
+    auto field = document->find(hash.field);
+    if (field == document->end()) continue;
+    if (auto key = canonical_key(*field)) hash.documents.emplace(std::move(*key), document);
+  }
   documents_.emplace(id, std::move(document));
 }
 
 void Table::clear() {
   for (Index& index : indexes_) index.entries_.clear();
+  for (UniqueHash& hash : unique_) hash.documents.clear();
   documents_.clear();
 }
 
@@ -200,6 +266,19 @@ IndexScan ReadTx::scan(const Index& index, const IndexRange& range) const {
   }
   if (first == entries.end() || (last != entries.end() && less(*last, *first))) last = first;
   return IndexScan(first, last, range.descending);
+}
+
+std::array<const IndexEntry*, 2> ReadTx::first_two_equal(const Index& index,
+                                                         const Json& value) const {
+  const Json* prefix[] = {&value};
+  const auto& entries = index.entries();
+  std::array<const IndexEntry*, 2> out{nullptr, nullptr};
+  auto it = entries.lower_bound(KeyProbe{prefix, false});
+  for (std::size_t i = 0; i < 2 && it != entries.end(); ++i, ++it) {
+    if (compare_to_prefix(*it, KeyProbe{prefix, false}) != 0) break;
+    out[i] = &*it;
+  }
+  return out;
 }
 
 Table* WriteTx::table(std::string_view space, std::string_view name) {

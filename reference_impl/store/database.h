@@ -30,6 +30,7 @@
 // writes, then keeps unwinding.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -116,6 +117,12 @@ class Table {
     return {indexes_.data() + 1, indexes_.size() - 1};
   }
   DocumentPtr find(std::string_view id) const;
+  // The first two documents whose unique `field` equals `value` (Convex
+  // equality), from a hash kept beside the indexes, so a unique lookup costs
+  // the same at any size. nullopt when the field has no hash (not unique)
+  // or the value is an array or object (then walk the index).
+  std::optional<std::array<DocumentPtr, 2>> find_unique(std::string_view field,
+                                                        const Json& value) const;
 
  private:
   friend class Database;
@@ -127,8 +134,19 @@ class Table {
   std::string space_;
   const TableSchema* schema_;
   std::uint32_t number_;
-  std::unordered_map<std::string, DocumentPtr> documents_;
+  // Transparent hashing: lookups by string_view build no std::string.
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
+  std::unordered_map<std::string, DocumentPtr, IdHash, std::equal_to<>> documents_;
   std::vector<Index> indexes_;
+  // Per unique field: canonical value -> documents holding it.
+  struct UniqueHash {
+    std::string field;
+    std::unordered_multimap<std::string, DocumentPtr> documents;
+  };
+  std::vector<UniqueHash> unique_;
 };
 
 // A bound of an index range on the field after the equality prefix.
@@ -179,6 +197,9 @@ class ReadTx {
   // other spaces or strings that are not ids. Throws kBadId for non-strings.
   DocumentPtr get_any(std::string_view space, const Json& id) const;
   IndexScan scan(const Index& index, const IndexRange& range) const;
+  // The first two entries whose first field equals `value`, in one tree walk:
+  // what `.withIndex(i, q => q.eq(field, value)).unique()` needs.
+  std::array<const IndexEntry*, 2> first_two_equal(const Index& index, const Json& value) const;
 
  protected:
   friend class Database;

@@ -36,6 +36,7 @@ std::string base32(const std::vector<std::uint8_t>& bytes) {
 
 std::optional<std::vector<std::uint8_t>> unbase32(std::string_view text) {
   std::vector<std::uint8_t> out;
+  out.reserve(text.size() * 5 / 8);
   std::uint32_t buffer = 0;
   int bits = 0;
   for (char c : text) {

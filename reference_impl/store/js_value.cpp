@@ -10,25 +10,16 @@
 #include <utility>
 #include <vector>
 
+#include "store/value_order.h"
+
 namespace authref {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr char32_t kReplacement = 0xFFFD;
 
-// The float64 a JSON number denotes, whichever nlohmann kind holds it.
-double as_double(const Json& number) {
-  switch (number.type()) {
-    case Json::value_t::number_integer:
-      return static_cast<double>(number.get<std::int64_t>());
-    case Json::value_t::number_unsigned:
-      return static_cast<double>(number.get<std::uint64_t>());
-    case Json::value_t::number_float:
-      return number.get<double>();
-    default:
-      return kNaN;
-  }
-}
+// The float64 a JSON number denotes (NaN for a non-number).
+double as_double(const Json& number) { return number_value(number); }
 
 // ------------------------------------------------------------------ UTF-8
 
