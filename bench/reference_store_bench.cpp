@@ -195,6 +195,56 @@ BENCHMARK(BM_FindManyFirstPage)
     ->Range(1'000, kMaxUsers)
     ->Unit(benchmark::kMicrosecond);
 
+// The same two calls through the shared path a server uses
+// (Component::find_one_document / find_many_page): the documents are the
+// stored ones, not copies. `..._json_text` adds writing the page as the JSON
+// text that goes on the wire.
+void BM_FindOneShared(benchmark::State& state, bool by_email) {
+  Store& store = store_of(state.range(0));
+  const std::vector<Json>& queries = queries_of(store, by_email);
+  if (!finds_its_user(store, queries.front())) {
+    state.SkipWithError("findOne did not return the user it was asked for");
+    return;
+  }
+  std::size_t next = 0;
+  const std::size_t start = allocations;
+  for (auto _ : state) {
+    auto found = store.app.component().find_one_document(queries[next]);
+    benchmark::DoNotOptimize(found);
+    if (++next == queries.size()) next = 0;
+  }
+  report_allocations(state, start);
+}
+BENCHMARK_CAPTURE(BM_FindOneShared, by_id, false)->RangeMultiplier(10)->Range(1'000, kMaxUsers);
+BENCHMARK_CAPTURE(BM_FindOneShared, by_email, true)->RangeMultiplier(10)->Range(1'000, kMaxUsers);
+
+void BM_FindManyFirstPageShared(benchmark::State& state, bool with_text) {
+  Store& store = store_of(state.range(0));
+  const Json args = find_many_args(100, nullptr);
+  auto first = store.app.component().find_many_page(args);
+  if (!first || first->documents.size() != 100) {
+    state.SkipWithError("findMany did not return a page of 100");
+    return;
+  }
+  const std::size_t start = allocations;
+  for (auto _ : state) {
+    auto page = store.app.component().find_many_page(args);
+    if (with_text) {
+      std::string text = page->to_json_text();
+      benchmark::DoNotOptimize(text);
+    }
+    benchmark::DoNotOptimize(page);
+  }
+  report_allocations(state, start);
+}
+BENCHMARK_CAPTURE(BM_FindManyFirstPageShared, page, false)
+    ->RangeMultiplier(10)
+    ->Range(1'000, kMaxUsers)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_FindManyFirstPageShared, page_json_text, true)
+    ->Arg(kMaxUsers)
+    ->Unit(benchmark::kMicrosecond);
+
 // Every page of 100 in turn, following continueCursor and starting over when
 // done: what reading the whole table costs per page, cursor parsing included.
 void BM_FindManyWalk(benchmark::State& state) {

@@ -133,9 +133,10 @@ QueryArgs write_query(const Json& args) {
 }
 
 // {...result without page, count, ids}
-Json many_result(Json result) {
+Json many_result(const Page& page) {
   Json ids = Json::array();
-  for (const Json& document : result["page"]) ids.push_back(document.at("_id"));
+  for (const DocumentPtr& document : page.documents) ids.push_back(document->at("_id"));
+  Json result = page.to_json();
   result.erase("page");
   result["count"] = ids.size();
   result["ids"] = std::move(ids);
@@ -203,12 +204,17 @@ ComponentResult Component::call(ComponentFunction function, const Json& args) {
       return authconf::fail(ThrownKind::kArgumentValidation, *error);
     }
     switch (function) {
-      case ComponentFunction::kFindOne:
-        return database_.read(
-            [&](ReadTx& tx) { return engine_.list_one(tx, QueryArgs::from_json(args)); });
-      case ComponentFunction::kFindMany:
-        return database_.read(
-            [&](ReadTx& tx) { return engine_.paginate(tx, QueryArgs::from_json(args)); });
+      case ComponentFunction::kFindOne: {
+        auto document = find_one_document(args);
+        if (!document) return std::unexpected(document.error());
+        return *document ? **document : Json(nullptr);
+      }
+      case ComponentFunction::kFindMany: {
+        auto page = find_many_page(args);
+        if (!page) return std::unexpected(page.error());
+        return page->to_json();
+      }
+
       case ComponentFunction::kCreate:
         return database_.write([&](WriteTx& tx) { return create(tx, args); });
       case ComponentFunction::kUpdateOne:
@@ -221,6 +227,30 @@ ComponentResult Component::call(ComponentFunction function, const Json& args) {
         return database_.write([&](WriteTx& tx) { return delete_many(tx, args); });
     }
     return authconf::fail(ThrownKind::kArgumentValidation, "unknown function");
+  } catch (const Thrown& thrown) {
+    return authconf::fail(thrown.kind(), thrown.message());
+  }
+}
+
+authconf::Result<DocumentPtr, ThrownKind> Component::find_one_document(const Json& args) {
+  try {
+    if (auto error = validate(validators_.at(ComponentFunction::kFindOne), args)) {
+      return authconf::fail(ThrownKind::kArgumentValidation, *error);
+    }
+    return database_.read(
+        [&](ReadTx& tx) { return engine_.find_first(tx, QueryArgs::from_json(args)); });
+  } catch (const Thrown& thrown) {
+    return authconf::fail(thrown.kind(), thrown.message());
+  }
+}
+
+authconf::Result<Page, ThrownKind> Component::find_many_page(const Json& args) {
+  try {
+    if (auto error = validate(validators_.at(ComponentFunction::kFindMany), args)) {
+      return authconf::fail(ThrownKind::kArgumentValidation, *error);
+    }
+    return database_.read(
+        [&](ReadTx& tx) { return engine_.paginate_page(tx, QueryArgs::from_json(args)); });
   } catch (const Thrown& thrown) {
     return authconf::fail(thrown.kind(), thrown.message());
   }
@@ -284,9 +314,8 @@ Json Component::update_many(WriteTx& tx, const Json& args) {
   const Json& input = args.at("input");
   const std::string model = input.at("model").get<std::string>();
   const Json& update = input.at("update");
-  Json result = engine_.paginate(tx, write_query(args));
-  const Json& page = result["page"];
-  if (engine_.has_unique_fields(model, update) && page.size() > 1) {
+  const Page result = engine_.paginate_page(tx, write_query(args));
+  if (engine_.has_unique_fields(model, update) && result.documents.size() > 1) {
     std::string keys;
     for (const auto& item : update.items()) keys += (keys.empty() ? "" : ", ") + item.key();
     throw Thrown(ThrownKind::kUniqueViolation,
@@ -295,7 +324,8 @@ Json Component::update_many(WriteTx& tx, const Json& args) {
   }
   Table& table = table_of(tx, model);
   const TableTriggers* triggers = triggers_of(model);
-  for (const Json& old_document : page) {
+  for (const DocumentPtr& old_pointer : result.documents) {
+    const Json& old_document = *old_pointer;
     engine_.check_unique_fields(tx, model, update, &old_document);
     const std::string id = old_document.at("_id").get<std::string>();
     tx.patch(table, id, update);
@@ -305,7 +335,7 @@ Json Component::update_many(WriteTx& tx, const Json& args) {
       run_trigger(tx, [&] { triggers->on_update(tx, new_document, old_document); });
     }
   }
-  return many_result(std::move(result));
+  return many_result(result);
 }
 
 // deleteOne (create-api.ts:291-319): the trigger runs after the delete.
@@ -325,15 +355,16 @@ Json Component::delete_one(WriteTx& tx, const Json& args) {
 Json Component::delete_many(WriteTx& tx, const Json& args) {
   const Json& input = args.at("input");
   const std::string model = input.at("model").get<std::string>();
-  Json result = engine_.paginate(tx, write_query(args));
+  const Page result = engine_.paginate_page(tx, write_query(args));
   Table& table = table_of(tx, model);
   const TableTriggers* triggers = triggers_of(model);
-  for (const Json& document : result["page"]) {
+  for (const DocumentPtr& pointer : result.documents) {
+    const Json& document = *pointer;
     if (triggers && triggers->on_delete)
       run_trigger(tx, [&] { triggers->on_delete(tx, document); });
     tx.remove(table, document.at("_id").get<std::string>());
   }
-  return many_result(std::move(result));
+  return many_result(result);
 }
 
 }  // namespace authref

@@ -68,6 +68,12 @@ class Component {
   // validator but are not followed: the installed triggers are the handles.
   ComponentResult call(ComponentFunction function, const Json& args);
 
+  // findOne and findMany with the documents shared with the store instead
+  // of copied into the result: what a server serialises straight to the
+  // wire (Page::to_json_text). call() is these plus the copy.
+  authconf::Result<DocumentPtr, ThrownKind> find_one_document(const Json& args);
+  authconf::Result<Page, ThrownKind> find_many_page(const Json& args);
+
   const QueryEngine& engine() const { return engine_; }
 
  private:

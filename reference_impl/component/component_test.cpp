@@ -263,6 +263,31 @@ TEST_F(FindMany, InOnAnExactIndexMergesStreamsInCreationOrder) {
   EXPECT_THAT(tokens, ElementsAre("t1", "t2", "t3"));
 }
 
+TEST_F(FindMany, SharedPagesSerialiseExactlyAsTheCopiedResult) {
+  for (int i = 0; i < 5; ++i)
+    create_user("u" + std::to_string(i) + "@x.io", "n\"" + std::to_string(i));
+  for (Json args : {find_many("user", nullptr, 2), find_many("user", nullptr, 10),
+                    find_many("user", parse(R"([{"field": "image", "value": "x"}])"), 1)}) {
+    args["select"] = parse(R"(["id", "name"])");
+    for (bool with_select : {false, true}) {
+      if (!with_select) args.erase("select");
+      const Json copied = ok(ComponentFunction::kFindMany, args);
+      auto shared = app_.component().find_many_page(args);
+      ASSERT_TRUE(shared) << shared.error();
+      EXPECT_EQ(shared->to_json(), copied);
+      EXPECT_EQ(shared->to_json_text(), js_stringify(copied));
+    }
+  }
+  auto missing = app_.component().find_many_page(parse(R"({"model": "user"})"));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().detail,
+            "Validator error: Missing required field `paginationOpts` in object");
+  auto one = app_.component().find_one_document(
+      parse(R"({"model": "user", "where": [{"field": "email", "value": "u3@x.io"}]})"));
+  ASSERT_TRUE(one && *one);
+  EXPECT_EQ((**one)["email"], "u3@x.io");
+}
+
 using Writes = ComponentTest;
 
 TEST_F(Writes, UpdateOneReturnsTheUpdatedDocument) {

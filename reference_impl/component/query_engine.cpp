@@ -304,9 +304,9 @@ using StreamOpener = std::function<std::unique_ptr<Stream>(std::optional<IndexKe
                                                            std::optional<IndexKey> until)>;
 
 // QueryStream.paginate of convex-helpers, item for item.
-Json paginate_stream(const StreamOpener& open, const PaginationOptions& options,
+Page paginate_stream(const StreamOpener& open, const PaginationOptions& options,
                      const std::optional<std::vector<std::string>>& select) {
-  Json result = result_object();
+  Page result;
   if (options.num_items == 0) {
     if (!options.cursor) {
       unsupported(
@@ -314,9 +314,8 @@ Json paginate_stream(const StreamOpener& open, const PaginationOptions& options,
           "null is not a valid continueCursor. Advice: avoid calling paginate entirely in these "
           "cases.");
     }
-    result["page"] = Json::array();
-    result["isDone"] = false;
-    result["continueCursor"] = *options.cursor;
+    result.is_done = false;
+    result.continue_cursor = *options.cursor;
     return result;
   }
   std::optional<IndexKey> after;
@@ -330,17 +329,14 @@ Json paginate_stream(const StreamOpener& open, const PaginationOptions& options,
   }
   auto stream = open(std::move(after), std::move(until));
 
-  Json page = Json::array();
-  std::size_t page_size = 0;
   std::vector<KeyView> keys;
   bool has_more = has_end && *options.end_cursor != "[]";
-  std::string continue_cursor = options.end_cursor ? *options.end_cursor : "[]";
+  result.continue_cursor = options.end_cursor ? *options.end_cursor : "[]";
   double bytes_read = 0;
   bool hit_limit = false;
   while (auto item = stream->next()) {
     if (item->document) {
-      page.push_back(QueryEngine::select_fields(*item->document, select));
-      ++page_size;
+      result.documents.push_back(QueryEngine::select_document(item->document, select));
     }
     bytes_read += item->bytes;
     if ((options.maximum_bytes_read && bytes_read >= *options.maximum_bytes_read) ||
@@ -348,34 +344,33 @@ Json paginate_stream(const StreamOpener& open, const PaginationOptions& options,
          static_cast<double>(keys.size() + 1) >= *options.maximum_rows_read)) {
       hit_limit = true;
     }
-    const bool stop = hit_limit || (max_rows && static_cast<double>(page_size) >= *max_rows);
-    if (stop) continue_cursor = serialize_cursor(item->key);
+    const bool stop =
+        hit_limit || (max_rows && static_cast<double>(result.documents.size()) >= *max_rows);
+    if (stop) result.continue_cursor = serialize_cursor(item->key);
     keys.push_back(std::move(item->key));
     if (stop) {
       has_more = true;
       break;
     }
   }
-  result["page"] = std::move(page);
-  result["isDone"] = !has_more;
-  result["continueCursor"] = continue_cursor;
+  result.is_done = !has_more;
   const std::size_t middle = keys.empty() ? 0 : (keys.size() - 1) / 2;
   if (hit_limit) {
-    result["pageStatus"] = "SplitRequired";
-    result["splitCursor"] = serialize_cursor(keys[middle]);
+    result.page_status = "SplitRequired";
+    result.split_cursor = serialize_cursor(keys[middle]);
   } else if (static_cast<double>(keys.size()) >= kSoftMaxScanLength ||
-             static_cast<double>(page_size) > options.num_items + 1) {
-    result["pageStatus"] = "SplitRecommended";
-    result["splitCursor"] = serialize_cursor(keys[middle]);
+             static_cast<double>(result.documents.size()) > options.num_items + 1) {
+    result.page_status = "SplitRecommended";
+    result.split_cursor = serialize_cursor(keys[middle]);
   }
   return result;
 }
 
-Json done_page(Json page) {
-  Json result = result_object();
-  result["page"] = std::move(page);
-  result["isDone"] = true;
-  result["continueCursor"] = "";
+// {page, isDone: true, continueCursor: ""}: the unique and `_id in` paths.
+Page done_page(std::vector<DocumentPtr> documents) {
+  Page result;
+  result.documents = std::move(documents);
+  result.continue_cursor = "";
   return result;
 }
 
@@ -672,7 +667,7 @@ bool js_truthy_number(const Json& value) {
 
 }  // namespace
 
-Json QueryEngine::paginate(const ReadTx& tx, const QueryArgs& args) const {
+Page QueryEngine::paginate_page(const ReadTx& tx, const QueryArgs& args) const {
   if (args.offset && js_truthy_number(*args.offset)) {
     unsupported("offset not supported: " + js_stringify(*args.offset));
   }
@@ -720,10 +715,10 @@ Json QueryEngine::paginate(const ReadTx& tx, const QueryArgs& args) const {
       }
       document = unique_lookup(tx, table_of(tx, args.model), *choice->index, unique_where->value());
     }
-    Json page = Json::array();
+    std::vector<DocumentPtr> page;
     if (matches_where(document.get(), where,
                       [&](const WhereClause& c) { return &c != unique_where; })) {
-      page.push_back(select_fields(*document, args.select));
+      page.push_back(select_document(document, args.select));
     }
     return done_page(std::move(page));
   }
@@ -770,10 +765,8 @@ Json QueryEngine::paginate(const ReadTx& tx, const QueryArgs& args) const {
           return sort.descending ? (greater ? -1 : 1) : (greater ? 1 : -1);
         });
       }
-      Json page = Json::array();
-      for (const DocumentPtr& document : documents)
-        page.push_back(select_fields(*document, args.select));
-      return done_page(std::move(page));
+      for (DocumentPtr& document : documents) document = select_document(document, args.select);
+      return done_page(std::move(documents));
     }
 
     // One stream per value, with the `in` replaced by an eq, merged in
@@ -841,12 +834,54 @@ Json QueryEngine::paginate(const ReadTx& tx, const QueryArgs& args) const {
   return paginate_stream(open, options, args.select);
 }
 
-Json QueryEngine::list_one(const ReadTx& tx, QueryArgs args) const {
+DocumentPtr QueryEngine::find_first(const ReadTx& tx, QueryArgs args) const {
   args.pagination = PaginationOptions{};
   args.pagination.num_items = 1;
-  Json result = paginate(tx, args);
-  Json& page = result["page"];
-  return page.empty() ? Json(nullptr) : std::move(page.front());
+  Page page = paginate_page(tx, args);
+  return page.documents.empty() ? nullptr : std::move(page.documents.front());
+}
+
+Json QueryEngine::list_one(const ReadTx& tx, QueryArgs args) const {
+  DocumentPtr document = find_first(tx, std::move(args));
+  return document ? *document : Json(nullptr);
+}
+
+Json QueryEngine::paginate(const ReadTx& tx, const QueryArgs& args) const {
+  return paginate_page(tx, args).to_json();
+}
+
+DocumentPtr QueryEngine::select_document(const DocumentPtr& document,
+                                         const std::optional<std::vector<std::string>>& select) {
+  if (!select || select->empty()) return document;
+  return std::make_shared<const Json>(select_fields(*document, select));
+}
+
+Json Page::to_json() const {
+  Json result = result_object();
+  Json page = Json::array();
+  page.get_ref<Json::array_t&>().reserve(documents.size());
+  for (const DocumentPtr& document : documents) page.push_back(*document);
+  result["page"] = std::move(page);
+  result["isDone"] = is_done;
+  result["continueCursor"] = continue_cursor;
+  if (page_status) result["pageStatus"] = *page_status;
+  if (split_cursor) result["splitCursor"] = *split_cursor;
+  return result;
+}
+
+std::string Page::to_json_text() const {
+  std::string out = "{\"page\":[";
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    if (i > 0) out += ',';
+    out += js_stringify(*documents[i]);
+  }
+  out += "],\"isDone\":";
+  out += is_done ? "true" : "false";
+  out += ",\"continueCursor\":" + js_stringify(Json(continue_cursor));
+  if (page_status) out += ",\"pageStatus\":" + js_stringify(Json(*page_status));
+  if (split_cursor) out += ",\"splitCursor\":" + js_stringify(Json(*split_cursor));
+  out += '}';
+  return out;
 }
 
 void QueryEngine::check_unique_fields(const ReadTx& tx, const std::string& model, const Json& input,

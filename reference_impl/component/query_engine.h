@@ -55,6 +55,21 @@ struct QueryArgs {
   static QueryArgs from_json(const Json& args);
 };
 
+// One page as paginate produces it, its documents shared with the store
+// (with `select` applied), so producing a page copies no document. to_json()
+// is the function's return value; to_json_text() is the same as
+// JSON.stringify would print it, written without copying documents.
+struct Page {
+  std::vector<DocumentPtr> documents;
+  bool is_done = true;
+  std::string continue_cursor;
+  std::optional<std::string> page_status;
+  std::optional<std::string> split_cursor;
+
+  Json to_json() const;
+  std::string to_json_text() const;
+};
+
 // Receives each console.warn the component would print.
 using WarningSink = std::function<void(const std::string&)>;
 
@@ -65,8 +80,12 @@ class QueryEngine {
   // One page: {page, isDone, continueCursor[, pageStatus, splitCursor]}.
   // Throws Thrown with the component's exact messages.
   Json paginate(const ReadTx& tx, const QueryArgs& args) const;
+  // The same page with its documents shared rather than copied.
+  Page paginate_page(const ReadTx& tx, const QueryArgs& args) const;
   // listOne: the first document of a one-item page, or JSON null.
   Json list_one(const ReadTx& tx, QueryArgs args) const;
+  // listOne without the copy: the shared document, or null.
+  DocumentPtr find_first(const ReadTx& tx, QueryArgs args) const;
 
   // checkUniqueFields: throws "<table> <field> already exists" when another
   // document (not `current`) holds a unique value of `input`.
@@ -76,6 +95,10 @@ class QueryEngine {
   bool has_unique_fields(const std::string& model, const Json& input) const;
 
   // selectFields: only the requested keys ("id" reads "_id").
+  // select_fields as a shared document: the stored one when nothing is
+  // selected.
+  static DocumentPtr select_document(const DocumentPtr& document,
+                                     const std::optional<std::vector<std::string>>& select);
   static Json select_fields(const Json& document,
                             const std::optional<std::vector<std::string>>& select);
 
