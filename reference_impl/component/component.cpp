@@ -1,5 +1,6 @@
 #include "component/component.h"
 
+#include <type_traits>
 #include <utility>
 
 #include "store/js_value.h"
@@ -198,23 +199,34 @@ Table& Component::table_of(WriteTx& tx, const std::string& model) const {
   return *table;
 }
 
-ComponentResult Component::call(ComponentFunction function, const Json& args) {
+namespace {
+
+// Checks `args` against the function's validator, then runs `body`; a throw
+// out of either becomes the error result.
+template <class Fn>
+auto run_validated(const Validator& validator, const Json& args, Fn&& body)
+    -> authconf::Result<std::invoke_result_t<Fn>, ThrownKind> {
   try {
-    if (auto error = validate(validators_.at(function), args)) {
+    if (auto error = validate(validator, args)) {
       return authconf::fail(ThrownKind::kArgumentValidation, *error);
     }
+    return body();
+  } catch (const Thrown& thrown) {
+    return authconf::fail(thrown.kind(), thrown.message());
+  }
+}
+
+}  // namespace
+
+ComponentResult Component::call(ComponentFunction function, const Json& args) {
+  return run_validated(validators_.at(function), args, [&]() -> Json {
     switch (function) {
       case ComponentFunction::kFindOne: {
-        auto document = find_one_document(args);
-        if (!document) return std::unexpected(document.error());
-        return *document ? **document : Json(nullptr);
+        const DocumentPtr document = read_first(args);
+        return document ? *document : Json(nullptr);
       }
-      case ComponentFunction::kFindMany: {
-        auto page = find_many_page(args);
-        if (!page) return std::unexpected(page.error());
-        return page->to_json();
-      }
-
+      case ComponentFunction::kFindMany:
+        return read_page(args).to_json();
       case ComponentFunction::kCreate:
         return database_.write([&](WriteTx& tx) { return create(tx, args); });
       case ComponentFunction::kUpdateOne:
@@ -226,34 +238,28 @@ ComponentResult Component::call(ComponentFunction function, const Json& args) {
       case ComponentFunction::kDeleteMany:
         return database_.write([&](WriteTx& tx) { return delete_many(tx, args); });
     }
-    return authconf::fail(ThrownKind::kArgumentValidation, "unknown function");
-  } catch (const Thrown& thrown) {
-    return authconf::fail(thrown.kind(), thrown.message());
-  }
+    throw Thrown(ThrownKind::kArgumentValidation, "unknown function");
+  });
 }
 
 authconf::Result<DocumentPtr, ThrownKind> Component::find_one_document(const Json& args) {
-  try {
-    if (auto error = validate(validators_.at(ComponentFunction::kFindOne), args)) {
-      return authconf::fail(ThrownKind::kArgumentValidation, *error);
-    }
-    return database_.read(
-        [&](ReadTx& tx) { return engine_.find_first(tx, QueryArgs::from_json(args)); });
-  } catch (const Thrown& thrown) {
-    return authconf::fail(thrown.kind(), thrown.message());
-  }
+  return run_validated(validators_.at(ComponentFunction::kFindOne), args,
+                       [&] { return read_first(args); });
 }
 
 authconf::Result<Page, ThrownKind> Component::find_many_page(const Json& args) {
-  try {
-    if (auto error = validate(validators_.at(ComponentFunction::kFindMany), args)) {
-      return authconf::fail(ThrownKind::kArgumentValidation, *error);
-    }
-    return database_.read(
-        [&](ReadTx& tx) { return engine_.paginate_page(tx, QueryArgs::from_json(args)); });
-  } catch (const Thrown& thrown) {
-    return authconf::fail(thrown.kind(), thrown.message());
-  }
+  return run_validated(validators_.at(ComponentFunction::kFindMany), args,
+                       [&] { return read_page(args); });
+}
+
+DocumentPtr Component::read_first(const Json& args) {
+  return database_.read(
+      [&](ReadTx& tx) { return engine_.find_first(tx, QueryArgs::from_json(args)); });
+}
+
+Page Component::read_page(const Json& args) {
+  return database_.read(
+      [&](ReadTx& tx) { return engine_.paginate_page(tx, QueryArgs::from_json(args)); });
 }
 
 // create (create-api.ts:66-113).
@@ -288,8 +294,9 @@ Json Component::update_one(WriteTx& tx, const Json& args) {
   const Json& input = args.at("input");
   const std::string model = input.at("model").get<std::string>();
   const Json& update = input.at("update");
-  const Json old_document = engine_.list_one(tx, QueryArgs::from_json(input));
-  if (old_document.is_null()) throw Thrown(ThrownKind::kNotFound, "Failed to update " + model);
+  const DocumentPtr old_pointer = engine_.find_first(tx, QueryArgs::from_json(input));
+  if (!old_pointer) throw Thrown(ThrownKind::kNotFound, "Failed to update " + model);
+  const Json& old_document = *old_pointer;
   engine_.check_unique_fields(tx, model, update, &old_document);
   Table& table = table_of(tx, model);
   const std::string id = old_document.at("_id").get<std::string>();

@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,6 +83,9 @@ class Component {
   Json update_many(WriteTx& tx, const Json& args);
   Json delete_one(WriteTx& tx, const Json& args);
   Json delete_many(WriteTx& tx, const Json& args);
+  // findOne / findMany bodies, after validation.
+  DocumentPtr read_first(const Json& args);
+  Page read_page(const Json& args);
   const TableTriggers* triggers_of(const std::string& table) const;
   Table& table_of(WriteTx& tx, const std::string& model) const;
 
