@@ -1,0 +1,130 @@
+#include "auth/zod.h"
+
+namespace authref {
+
+std::string_view zod_type_name(const Json* value) {
+  if (!value) return "undefined";
+  if (value->is_null()) return "null";
+  if (value->is_array()) return "array";
+  if (value->is_object()) return "object";
+  if (value->is_boolean()) return "boolean";
+  if (value->is_string()) return "string";
+  if (value->is_number()) return "number";
+  return "unknown";
+}
+
+bool is_zod_email(std::string_view text) {
+  // zod 4's pattern, matched by hand so that a hostile 100 kB "email" costs
+  // linear time and no recursion:
+  // ^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$
+  const auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+  const auto alnum = [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); };
+  const auto local_char = [&](char c) {
+    return alnum(c) || c == '_' || c == '\'' || c == '+' || c == '-';
+  };
+  std::size_t at = text.find('@');
+  if (at == std::string_view::npos || at == 0) return false;
+  std::string_view local = text.substr(0, at), domain = text.substr(at + 1);
+  // Local part: dot-separated non-empty runs; the last character is not a quote.
+  if (local.front() == '.' || local.back() == '.' || local.back() == '\'') return false;
+  for (std::size_t i = 0; i < local.size(); ++i) {
+    if (local[i] == '.') {
+      if (local[i + 1] == '.') return false;
+    } else if (!local_char(local[i])) {
+      return false;
+    }
+  }
+  // Domain: one or more labels `[alnum][alnum-]*.` then a TLD of 2+ letters.
+  std::size_t last_dot = domain.rfind('.');
+  if (last_dot == std::string_view::npos) return false;
+  std::string_view tld = domain.substr(last_dot + 1);
+  if (tld.size() < 2) return false;
+  for (char c : tld) {
+    if (!alpha(c)) return false;
+  }
+  std::string_view labels = domain.substr(0, last_dot + 1);
+  bool label_start = true;
+  for (char c : labels) {
+    if (label_start) {
+      if (!alnum(c)) return false;
+      label_start = false;
+    } else if (c == '.') {
+      label_start = true;
+    } else if (!alnum(c) && c != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+namespace {
+
+std::optional<std::string> field_issue(const ZodField& field, const Json* value) {
+  if (!value) {
+    if (field.optional) return std::nullopt;
+    return std::string("Invalid input: expected ") +
+           (field.type == ZodType::kBoolean  ? "boolean"
+            : field.type == ZodType::kNumber ? "number"
+                                             : "string") +
+           ", received undefined";
+  }
+  const auto expected = [&](std::string_view type) {
+    return "Invalid input: expected " + std::string(type) + ", received " +
+           std::string(zod_type_name(value));
+  };
+  switch (field.type) {
+    case ZodType::kString:
+    case ZodType::kEmail:
+      if (!value->is_string()) return expected("string");
+      if (field.type == ZodType::kEmail && !is_zod_email(value->get_ref<const std::string&>())) {
+        return "Invalid email address";
+      }
+      if (field.nonempty && value->get_ref<const std::string&>().empty()) {
+        return "Too small: expected string to have >=1 characters";
+      }
+      return std::nullopt;
+    case ZodType::kBoolean:
+      if (!value->is_boolean()) return expected("boolean");
+      return std::nullopt;
+    case ZodType::kNumber:
+      if (!value->is_number()) return expected("number");
+      return std::nullopt;
+    case ZodType::kCoerceBoolean:
+    case ZodType::kAny:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> validate_object(const ObjectSchema& schema, const Json* value,
+                                           std::string_view location) {
+  std::vector<std::string> issues;
+  const std::string prefix = "[" + std::string(location);
+  if (!value || !value->is_object()) {
+    issues.push_back(prefix + "] Invalid input: expected object, received " +
+                     std::string(zod_type_name(value)));
+    if (schema.and_record) {
+      issues.push_back(prefix + "] Invalid input: expected record, received " +
+                       std::string(zod_type_name(value)));
+    }
+  } else {
+    for (const ZodField& field : schema.fields) {
+      auto it = value->find(field.name);
+      const Json* field_value = it == value->end() ? nullptr : &*it;
+      if (auto issue = field_issue(field, field_value)) {
+        issues.push_back(prefix + "." + field.name + "] " + *issue);
+      }
+    }
+  }
+  if (issues.empty()) return std::nullopt;
+  std::string joined;
+  for (const std::string& issue : issues) {
+    if (!joined.empty()) joined += "; ";
+    joined += issue;
+  }
+  return joined;
+}
+
+}  // namespace authref
