@@ -184,4 +184,25 @@ std::int64_t AuthAdapter::remove_many(std::string_view model, const AuthWhere& w
   });
 }
 
+bool AuthAdapter::remove_with_hooks(std::string_view model, const AuthWhere& where) {
+  bool found = false;
+  try {
+    found = !find_many(model, where, 1).empty();
+  } catch (const AdapterError&) {
+    // `try { ... } catch {}`: the snapshot for the hooks is best effort.
+  }
+  if (!found) return false;
+  remove(model, where);
+  return true;
+}
+
+std::int64_t AuthAdapter::remove_many_with_hooks(std::string_view model, const AuthWhere& where) {
+  try {
+    find_many(model, where);
+  } catch (const AdapterError&) {
+    // As above: the hooks' snapshot may fail; the delete still runs.
+  }
+  return remove_many(model, where);
+}
+
 }  // namespace authref

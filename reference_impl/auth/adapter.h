@@ -80,6 +80,13 @@ class AuthAdapter {
   void remove(std::string_view model, const AuthWhere& where);
   // adapter.deleteMany: `deleteMany` mutations, one per page.
   std::int64_t remove_many(std::string_view model, const AuthWhere& where);
+  // Better Auth's internal adapter deletes through deleteWithHooks
+  // (better-auth dist/db/with-hooks.mjs): a findMany with limit 1 first,
+  // whose failure is ignored, then `deleteOne` only if it found a row.
+  // Returns whether it deleted.
+  bool remove_with_hooks(std::string_view model, const AuthWhere& where);
+  // deleteManyWithHooks: a findMany (failure ignored), then deleteMany.
+  std::int64_t remove_many_with_hooks(std::string_view model, const AuthWhere& where);
 
   // The component document shaped as Better Auth's record.
   static Json to_record(std::string_view model, const Json& document);

@@ -52,6 +52,13 @@ struct AuthOptions {
   bool cross_domain = false;  // the crossDomain({siteUrl}) plugin
   bool require_email_verification = false;
   bool send_verification_on_sign_up = true;
+  bool send_verification_on_sign_in = false;  // emailVerification.sendOnSignIn
+  // user.changeEmail.updateEmailWithoutVerification: an unverified user's
+  // email changes at once (a verification mail then goes to the new address).
+  bool update_email_without_verification = false;
+  // user.changeEmail.sendChangeEmailConfirmation is set: a verified user's
+  // change-email first mails the old address (outbox kind "change-email").
+  bool change_email_confirmation = true;
   bool revoke_sessions_on_password_reset = false;
 
   std::int64_t session_expires_in_s = 604800;  // 7 days
@@ -64,8 +71,12 @@ struct AuthOptions {
   std::size_t min_password_length = 8;
   std::size_t max_password_length = 128;
 
-  // True when the base URL is https: cookie names get __Secure- and Secure.
-  bool secure_cookies() const { return base_url.starts_with("https://"); }
+  // advanced.useSecureCookies: __Secure- names and Secure even on an http
+  // base URL (the transcripts' §16 instance, PEER_SECURE_COOKIES=1).
+  bool use_secure_cookies = false;
+
+  // True when the base URL is https (or forced): cookie names get __Secure- and Secure.
+  bool secure_cookies() const { return use_secure_cookies || base_url.starts_with("https://"); }
 };
 
 }  // namespace authref

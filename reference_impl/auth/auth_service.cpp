@@ -266,7 +266,8 @@ http::HttpResponse AuthService::run_endpoint(const Route& route, EndpointContext
         if (!session) throw ApiError::unauthorized();
         if (route.session == SessionRequirement::kFresh && options_.session_fresh_age_s > 0) {
           const double created = session->session.at("createdAt").get<double>();
-          if (static_cast<double>(sessions_.now_ms()) - created >
+          // freshSessionMiddleware: `Date.now() - createdAt >= freshAge`.
+          if (static_cast<double>(sessions_.now_ms()) - created >=
               static_cast<double>(options_.session_fresh_age_s) * 1000) {
             throw ApiError::coded(403, "SESSION_NOT_FRESH", "Session is not fresh");
           }
@@ -306,6 +307,11 @@ http::HttpResponse AuthService::respond(EndpointContext& ctx) const {
     if (ctx.error_has_content_type) response.headers.add("content-type", "application/json");
   } else if (ctx.status == 302) {
     response.headers.add("content-type", "application/json");
+  } else if (ctx.text_body) {
+    response.body = std::move(*ctx.text_body);
+    for (const auto& field : ctx.response_headers.fields()) {
+      if (http::iequals(field.name, "content-type")) response.headers.add(field.name, field.value);
+    }
   } else {
     response.headers.add("content-type", "application/json");
     response.body = ctx.json_body ? js_stringify(*ctx.json_body) : std::string("null");

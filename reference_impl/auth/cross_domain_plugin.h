@@ -1,5 +1,5 @@
 // authref/auth/cross_domain_plugin.h: the `crossDomain({siteUrl})` plugin of
-// @convex-dev/better-auth (src/plugins/cross-domain/index.ts;
+// @convex-dev/better-auth 0.12.5 (src/plugins/cross-domain/index.ts;
 // spec/convex-component.md §7).
 //
 // A browser on another origin cannot keep third-party cookies, so the client
@@ -9,9 +9,17 @@
 // relative callback URLs absolute against the site URL, and serves
 // POST /cross-domain/one-time-token/verify.
 //
+// Register it after the convex plugin ([convex, cross-domain]): its after
+// hook then also moves the convex_jwt cookie, as the 1.6.34 transcript
+// shows (§16).
+//
+//   auth.add_plugin(std::make_unique<ConvexPlugin>(auth.services()));
 //   auth.add_plugin(std::make_unique<CrossDomainPlugin>(auth.services()));
+//   // Better-Auth-Cookie: better-auth.session_token=...  ->  Set-Better-Auth-Cookie: ...
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,7 +37,18 @@ class CrossDomainPlugin : public AuthPlugin {
   void after(EndpointContext& ctx) override;
 
  private:
+  void verify_one_time_token(EndpointContext& ctx);
+
   AuthServices& services_;
 };
+
+// `new URL(path, siteUrl).toString()` for a `path` that starts with '/'
+// (the plugin's rewriteCallbackURL): the WHATWG URL parser's
+// path-absolute and scheme-relative ("//host/...") cases over an http(s)
+// site URL. nullopt where that constructor throws (an invalid host).
+//
+//   absolute_callback_url("/a/../b c?x=1", "http://localhost:5173")
+//   // "http://localhost:5173/b%20c?x=1"
+std::optional<std::string> absolute_callback_url(std::string_view path, std::string_view site_url);
 
 }  // namespace authref

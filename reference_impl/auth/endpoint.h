@@ -91,6 +91,9 @@ struct EndpointContext {
   int status = 200;
   http::Headers response_headers;  // set-cookie entries in order, location, ...
   std::optional<Json> json_body;   // JSON.stringify'd; absent: no body
+  // An endpoint that returns its own Response (GET /error's HTML): this
+  // body, with no application/json; set content-type in response_headers.
+  std::optional<std::string> text_body;
   // Better Auth answered with an error (an ApiError); after hooks still run.
   bool failed = false;
   std::string error_body;               // the error's JSON, "" when bodiless

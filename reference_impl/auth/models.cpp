@@ -9,9 +9,14 @@ namespace authref {
 namespace {
 
 constexpr std::array kUser = {
-    ModelField{"name", FieldType::kString},           ModelField{"email", FieldType::kString},
-    ModelField{"emailVerified", FieldType::kBoolean}, ModelField{"image", FieldType::kString},
-    ModelField{"createdAt", FieldType::kDate},        ModelField{"updatedAt", FieldType::kDate},
+    ModelField{"name", FieldType::kString},
+    ModelField{"email", FieldType::kString},
+    ModelField{"emailVerified", FieldType::kBoolean},
+    ModelField{"image", FieldType::kString},
+    ModelField{"createdAt", FieldType::kDate},
+    ModelField{"updatedAt", FieldType::kDate},
+    // Added to Better Auth's user schema by the convex plugin (input: false).
+    ModelField{"userId", FieldType::kString},
 };
 constexpr std::array kSession = {
     ModelField{"expiresAt", FieldType::kDate},   ModelField{"token", FieldType::kString},

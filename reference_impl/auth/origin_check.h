@@ -40,6 +40,10 @@ class OriginCheck {
   const std::vector<std::string>& trusted_origins() const { return trusted_; }
 
  private:
+  // validateOrigin(ctx, forceValidate): Origin, else Referer, must match a
+  // trusted origin, but only when the request carries a Cookie or `force`.
+  void validate_origin(const http::Headers& headers, bool force) const;
+
   std::vector<std::string> trusted_;
   std::string base_url_;
 };

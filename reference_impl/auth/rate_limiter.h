@@ -41,11 +41,28 @@ class RateLimiter {
   struct Bucket {
     std::int64_t count = 0;
     std::int64_t last_request_ms = 0;
+    // The memory store's entry expiry: an entry at or past it is gone.
+    std::int64_t expires_at_ms = 0;
+    // Insertion order of the JavaScript Map, for evicting the oldest keys.
+    std::uint64_t inserted = 0;
   };
+  // pruneMemoryStore: at most kMaxEntries keys, the expired ones dropped
+  // first, then the oldest inserted.
+  void prune(std::int64_t now_ms);
+
   const AuthOptions& options_;
   const Clock& clock_;
   std::mutex mutex_;
   std::map<std::string, Bucket, std::less<>> buckets_;
+  std::uint64_t next_insertion_ = 0;
 };
+
+// Better Auth's getIp(request) with the default ipAddress options and
+// NODE_ENV unset: the x-forwarded-for header when it holds exactly one
+// valid IPv4 or IPv6 address (zod's ipv4/ipv6), normalised (IPv4-mapped
+// IPv6 to IPv4, other IPv6 expanded and masked to /64); nullopt otherwise
+// (a list of hops, garbage, no header), with no 127.0.0.1 fallback.
+//   request_ip(headers)   // "203.0.113.7", "2001:0db8:0001:0002:0000:0000:0000:0000"
+std::optional<std::string> request_ip(const http::Headers& headers);
 
 }  // namespace authref

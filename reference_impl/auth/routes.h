@@ -2,6 +2,9 @@
 // group per source file (spec/better-auth-wire.md §2).
 #pragma once
 
+#include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "auth/endpoint.h"
@@ -20,6 +23,14 @@ std::vector<Route> user_routes();
 std::vector<Route> password_reset_routes();
 // routes_verification.cpp: send-verification-email, verify-email, and GET /error.
 std::vector<Route> verification_routes();
+
+// routes_password_reset.cpp: the href of `new URL(input, base)` after
+// `url.searchParams.set(name, value)` (redirectCallback, redirectError), or
+// nullopt where that constructor throws.
+//   url_with_search_param("/reset?a=1", "http://127.0.0.1:8787/api/auth", "token", "T")
+//   // "http://127.0.0.1:8787/reset?a=1&token=T"
+std::optional<std::string> url_with_search_param(std::string_view input, std::string_view base,
+                                                 std::string_view name, std::string_view value);
 
 // The user object of a response: parseUserOutput, dates as the options say.
 Json user_output(const AuthServices& services, const Json& user);

@@ -1,31 +1,16 @@
 #include "auth/sessions.h"
 
-#include <arpa/inet.h>
-
 #include <cmath>
 
 #include "auth/adapter.h"
 #include "auth/api_error.h"
 #include "auth/cookies.h"
 #include "auth/random_id.h"
+#include "auth/rate_limiter.h"
 #include "authconf/signed_cookie.h"
 #include "store/clock.h"
 
 namespace authref {
-
-std::string client_ip(const http::Headers& headers) {
-  auto forwarded = headers.get("x-forwarded-for");
-  if (!forwarded) return "";
-  std::string value(*forwarded);
-  // A list of hops (a comma) is not trusted without trustedProxies.
-  if (value.find(',') != std::string::npos) return "";
-  while (!value.empty() && value.front() == ' ') value.erase(value.begin());
-  while (!value.empty() && value.back() == ' ') value.pop_back();
-  unsigned char buffer[16];
-  if (inet_pton(AF_INET, value.c_str(), buffer) == 1) return value;
-  if (inet_pton(AF_INET6, value.c_str(), buffer) == 1) return value;
-  return "";
-}
 
 std::int64_t Sessions::now_ms() const {
   return static_cast<std::int64_t>(std::floor(clock_.now_ms()));
@@ -34,7 +19,7 @@ std::int64_t Sessions::now_ms() const {
 Json Sessions::create(const EndpointContext& ctx, const Json& user_id, bool dont_remember) {
   const std::int64_t now = now_ms();
   Json data = Json::object();
-  data["ipAddress"] = client_ip(ctx.headers);
+  data["ipAddress"] = request_ip(ctx.headers).value_or("");
   data["userAgent"] = std::string(ctx.headers.get("user-agent").value_or(""));
   data["expiresAt"] =
       now + (dont_remember ? std::int64_t{86400} : options_.session_expires_in_s) * 1000;
@@ -92,7 +77,8 @@ std::optional<SessionAndUser> Sessions::resolve(EndpointContext& ctx, bool disab
   const std::int64_t now = now_ms();
   if (!found || found->session.at("expiresAt").get<double>() < static_cast<double>(now)) {
     delete_session_cookie(ctx);
-    if (found) adapter_.remove("session", {{"token", *token}});
+    // internalAdapter.deleteSession: deleteWithHooks.
+    if (found) adapter_.remove_with_hooks("session", {{"token", *token}});
     ctx.session.reset();
     return std::nullopt;
   }

@@ -59,8 +59,4 @@ class Sessions {
   const Clock& clock_;
 };
 
-// Better Auth's getIp without trusted proxies: x-forwarded-for when it is a
-// single valid IP address, else "" (NODE_ENV unset: no 127.0.0.1 fallback).
-std::string client_ip(const http::Headers& headers);
-
 }  // namespace authref

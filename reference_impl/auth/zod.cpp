@@ -102,6 +102,11 @@ std::optional<std::string> validate_object(const ObjectSchema& schema, const Jso
                                            std::string_view location) {
   std::vector<std::string> issues;
   const std::string prefix = "[" + std::string(location);
+  if (schema.record_only) {
+    if (value && value->is_object()) return std::nullopt;
+    return prefix + "] Invalid input: expected record, received " +
+           std::string(zod_type_name(value));
+  }
   if (!value || !value->is_object()) {
     issues.push_back(prefix + "] Invalid input: expected object, received " +
                      std::string(zod_type_name(value)));

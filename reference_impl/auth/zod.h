@@ -38,6 +38,9 @@ struct ObjectSchema {
   std::vector<ZodField> fields;
   // `.and(z.record(z.string(), z.any()))`, as sign-up declares its body.
   bool and_record = false;
+  // z.record(z.string(), z.any()) alone, in place of the object (update-user):
+  // any object passes, `fields` are not checked.
+  bool record_only = false;
 };
 
 // The issues of `value` (nullptr: undefined) joined as better-call writes

@@ -180,6 +180,25 @@ std::vector<std::pair<std::string, std::string>> parse_form_urlencoded(std::stri
   return pairs;
 }
 
+bool is_valid_header_field(std::string_view name, std::string_view value) {
+  static constexpr std::string_view kTokenPunctuation = "!#$%&'*+-.^_`|~";
+  if (name.empty()) return false;
+  for (char c : name) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alnum && kTokenPunctuation.find(c) == std::string_view::npos) return false;
+  }
+  for (unsigned char c : value) {
+    if ((c < 0x20 && c != '\t') || c == 0x7F) return false;
+  }
+  if (iequals(name, "content-length")) {
+    if (value.empty()) return false;
+    for (char c : value) {
+      if (c < '0' || c > '9') return false;
+    }
+  }
+  return true;
+}
+
 std::string_view reason_phrase(int status) {
   switch (status) {
     case 200:

@@ -81,6 +81,12 @@ std::vector<std::pair<std::string, std::string>> parse_form_urlencoded(std::stri
 // `strip_bom` (what Request.text() and .json() do).
 std::string decode_utf8_lossy(std::string_view bytes, bool strip_bom = false);
 
+// Whether a header field is one Node's HTTP parser (llhttp) would accept:
+// the name is an RFC 9110 token, the value has no control character other
+// than HTAB, and a Content-Length is digits. cpp-httplib is more lenient, so
+// the listener answers 400 for a request with any field that fails this.
+bool is_valid_header_field(std::string_view name, std::string_view value);
+
 // The standard reason phrase of a status ("Not Found"); "" when unknown.
 std::string_view reason_phrase(int status);
 
