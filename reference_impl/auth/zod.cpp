@@ -101,7 +101,8 @@ std::optional<std::string> field_issue(const ZodField& field, const Json* value)
 std::optional<std::string> validate_object(const ObjectSchema& schema, const Json* value,
                                            std::string_view location) {
   std::vector<std::string> issues;
-  const std::string prefix = "[" + std::string(location);
+  std::string prefix = "[";
+  prefix.append(location);  // "[" + ... trips a GCC 12 -Wrestrict false positive at -O2
   if (schema.record_only) {
     if (value && value->is_object()) return std::nullopt;
     return prefix + "] Invalid input: expected record, received " +
