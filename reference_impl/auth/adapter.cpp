@@ -205,4 +205,25 @@ std::int64_t AuthAdapter::remove_many_with_hooks(std::string_view model, const A
   return remove_many(model, where);
 }
 
+std::optional<Json> AuthAdapter::consume_verification_value(const std::string& identifier,
+                                                            std::int64_t now_ms) {
+  const AuthWhere by_identifier{{"identifier", identifier}};
+  auto latest = find_many("verification", by_identifier, 1, AuthSortBy{"createdAt", "desc"});
+  if (latest.empty()) return std::nullopt;
+  const Json id = latest.front().at("id");
+  auto target = find_many("verification", {{"id", id}}, 1);
+  if (target.empty()) return std::nullopt;
+  // consumeOne's where is [...where, {field: "id", value: target.id}]: the
+  // same clause twice.
+  if (remove_many("verification", {{"id", id}, {"id", id}}) <= 0) return std::nullopt;
+  remove_many("verification", by_identifier);
+  Json row = std::move(target.front());
+  auto expires = row.find("expiresAt");
+  if (expires != row.end() && expires->is_number() &&
+      expires->get<double>() < static_cast<double>(now_ms)) {
+    return std::nullopt;
+  }
+  return row;
+}
+
 }  // namespace authref

@@ -88,6 +88,16 @@ class AuthAdapter {
   // deleteManyWithHooks: a findMany (failure ignored), then deleteMany.
   std::int64_t remove_many_with_hooks(std::string_view model, const AuthWhere& where);
 
+  // internalAdapter.consumeVerificationValue through the Convex adapter,
+  // which has neither transactions nor a native consumeOne: the newest row
+  // for `identifier` (findMany, createdAt desc, limit 1), the factory's
+  // consumeOne fallback (findMany by id, then deleteMany by id: the deleted
+  // count is what makes a token single-use), then every row of that
+  // identifier deleted. Five component calls. A row past its expiresAt at
+  // `now_ms` is consumed all the same but answers nullopt.
+  std::optional<Json> consume_verification_value(const std::string& identifier,
+                                                 std::int64_t now_ms);
+
   // The component document shaped as Better Auth's record.
   static Json to_record(std::string_view model, const Json& document);
 

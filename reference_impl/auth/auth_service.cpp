@@ -164,8 +164,19 @@ void read_body(const http::HttpRequest& request, const Route& route, EndpointCon
 std::optional<Json> parse_request_json(std::string_view body) {
   std::string text = http::decode_utf8_lossy(body, true);
   if (text.find("\\u") != std::string::npos) text = replace_lone_surrogate_escapes(text);
-  Json parsed = Json::parse(text, nullptr, false);
-  if (parsed.is_discarded()) return std::nullopt;
+  // Copying or freeing a JSON value recurses once per level, so a body
+  // nested 400,000 deep would overflow a connection thread's stack the first
+  // time an endpoint copied a field of it. JSON.parse itself would accept it;
+  // the reference refuses nesting past kMaxRequestJsonDepth as invalid JSON.
+  bool too_deep = false;
+  Json parsed = Json::parse(
+      text,
+      [&too_deep](int depth, Json::parse_event_t, Json&) {
+        if (depth >= kMaxRequestJsonDepth) too_deep = true;  // depth counts from 0
+        return !too_deep;
+      },
+      false);
+  if (too_deep || parsed.is_discarded()) return std::nullopt;
   return parsed;
 }
 
@@ -300,6 +311,14 @@ http::HttpResponse AuthService::run_endpoint(const Route& route, EndpointContext
 }
 
 http::HttpResponse AuthService::respond(EndpointContext& ctx) const {
+  // fetch's Headers.set throws on CR, LF or NUL in a value (a callbackURL
+  // copied into Location, say): a non-API error, so a 500 with no body.
+  for (const auto& field : ctx.response_headers.fields()) {
+    if (field.value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+      std::cerr << "# SERVER_ERROR: invalid header value for " << field.name << '\n';
+      return http::HttpResponse::empty(500);
+    }
+  }
   http::HttpResponse response;
   response.status = ctx.status;
   if (ctx.failed) {

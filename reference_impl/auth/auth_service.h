@@ -74,9 +74,13 @@ class AuthService {
   std::vector<std::unique_ptr<AuthPlugin>> plugins_;
 };
 
+// How deep a request body's JSON may nest (arrays and objects).
+inline constexpr int kMaxRequestJsonDepth = 512;
+
 // JSON.parse of a request body: text decoded as UTF-8 (lossy, BOM
-// dropped); nullopt on a syntax error. Unpaired surrogate escapes, which
-// JSON.parse accepts, are read as U+FFFD.
+// dropped); nullopt on a syntax error or nesting deeper than
+// kMaxRequestJsonDepth. Unpaired surrogate escapes, which JSON.parse
+// accepts, are read as U+FFFD.
 std::optional<Json> parse_request_json(std::string_view body);
 
 }  // namespace authref

@@ -112,5 +112,29 @@ TEST_F(AuthServiceTest, BodyErrorsComeBeforeValidation) {
       R"({"message":"[body] Invalid input: expected object, received array; [body] Invalid input: expected record, received array","code":"VALIDATION_ERROR"})");
 }
 
+// A header value fetch's Headers would refuse (CR, LF or NUL: here a
+// callbackURL the URL parser accepts, copied into Location by sign-in) is a
+// non-API error in the real server: 500 with no body, never a split response.
+TEST_F(AuthServiceTest, HeaderValueWithNewlineIsAServerErrorNotASplitResponse) {
+  ASSERT_EQ(bed_.sign_up("alice@example.com").status, 200);
+  auto response = bed_.post("/sign-in/email",
+                            R"({"email":"alice@example.com","password":"correct horse battery",)"
+                            R"("callbackURL":"http://localhost:5173/x\nSet-Cookie: evil=1"})");
+  EXPECT_EQ(response.status, 500);
+  EXPECT_EQ(response.body, "");
+  EXPECT_FALSE(response.headers.has("set-cookie"));
+  EXPECT_FALSE(response.headers.has("location"));
+}
+
+TEST(ParseRequestJsonTest, RefusesNestingPastTheLimit) {
+  const auto nested = [](int depth) {
+    return std::string(static_cast<std::size_t>(depth), '[') +
+           std::string(static_cast<std::size_t>(depth), ']');
+  };
+  EXPECT_TRUE(parse_request_json(nested(kMaxRequestJsonDepth)).has_value());
+  EXPECT_FALSE(parse_request_json(nested(kMaxRequestJsonDepth + 1)).has_value());
+  EXPECT_FALSE(parse_request_json(nested(400000)).has_value());
+}
+
 }  // namespace
 }  // namespace authref

@@ -15,16 +15,6 @@ namespace {
 
 bool is_expo_native(const EndpointContext& ctx) { return ctx.raw.headers.has("expo-origin"); }
 
-// Headers.get: every field of that name, joined with ", " ("; " for cookie).
-std::optional<std::string> combined(const http::Headers& headers, std::string_view name) {
-  auto values = headers.get_all(name);
-  if (values.empty()) return std::nullopt;
-  const std::string_view separator = http::iequals(name, "cookie") ? "; " : ", ";
-  std::string out(values.front());
-  for (std::size_t i = 1; i < values.size(); ++i) out.append(separator).append(values[i]);
-  return out;
-}
-
 // A hook that returns `{context: ctx}` hands back ctx.headers, the request's
 // own headers, and dispatch sets each of them on the headers the earlier
 // hooks built: any header the request carried reverts to what it carried
@@ -37,7 +27,7 @@ void restore_request_headers(EndpointContext& ctx) {
     if (std::ranges::find(names, name) == names.end()) names.push_back(name);
   }
   for (const std::string& name : names) {
-    ctx.headers.set(name, *combined(ctx.raw.headers, name));
+    ctx.headers.set(name, *ctx.raw.headers.fetch_get(name));
   }
   ctx.reparse_cookies();
 }
@@ -146,33 +136,6 @@ std::string serialize_path_query_fragment(std::string_view rest) {
   return out;
 }
 
-// consumeVerificationValue through the Convex adapter, which has neither
-// transactions nor a native consumeOne: the latest row by identifier, then
-// the factory's consumeOne fallback (findMany by id, deleteMany by id),
-// then every row of that identifier deleted. Expired rows are consumed and
-// answer nullopt.
-std::optional<Json> consume_verification(AuthServices& services, const std::string& identifier) {
-  AuthAdapter& adapter = services.adapter;
-  auto latest = adapter.find_many("verification", {{.field = "identifier", .value = identifier}}, 1,
-                                  AuthSortBy{.field = "createdAt", .direction = "desc"});
-  if (latest.empty()) return std::nullopt;
-  const Json id = latest.front().at("id");
-  auto target = adapter.find_many("verification", {{.field = "id", .value = id}}, 1);
-  if (target.empty()) return std::nullopt;
-  const std::int64_t deleted = adapter.remove_many(
-      "verification",
-      {{.field = "id", .value = id}, {.field = "id", .value = target.front().at("id")}});
-  if (deleted == 0) return std::nullopt;
-  adapter.remove_many("verification", {{.field = "identifier", .value = identifier}});
-  Json row = std::move(target.front());
-  const Json* expires = row.contains("expiresAt") ? &row.at("expiresAt") : nullptr;
-  if (expires && expires->is_number() &&
-      expires->get<double>() < static_cast<double>(services.sessions.now_ms())) {
-    return std::nullopt;
-  }
-  return row;
-}
-
 }  // namespace
 
 std::optional<std::string> absolute_callback_url(std::string_view path, std::string_view site_url) {
@@ -226,7 +189,8 @@ void CrossDomainPlugin::verify_one_time_token(EndpointContext& ctx) {
   // oneTimeToken's verify, called as a function (its own cookies are not
   // returned), then setSessionCookie on this endpoint's response.
   const std::string& token = ctx.body.at("token").get_ref<const std::string&>();
-  auto consumed = consume_verification(services_, "one-time-token:" + token);
+  auto consumed = services_.adapter.consume_verification_value("one-time-token:" + token,
+                                                               services_.sessions.now_ms());
   if (!consumed) throw ApiError::message_only(400, "Invalid token");
   const Json* value = consumed->contains("value") ? &consumed->at("value") : nullptr;
   std::optional<SessionAndUser> found;
@@ -247,11 +211,11 @@ void CrossDomainPlugin::before(EndpointContext& ctx) {
   // Hook 1: Better-Auth-Cookie joins the request's cookies, unless the
   // request authenticates with Authorization (bearer's turn).
   if (ctx.raw.headers.has("better-auth-cookie")) {
-    const std::string authorization = combined(ctx.raw.headers, "authorization").value_or("");
-    const std::string cookie = combined(ctx.raw.headers, "better-auth-cookie").value_or("");
+    const std::string authorization = ctx.raw.headers.fetch_get("authorization").value_or("");
+    const std::string cookie = ctx.raw.headers.fetch_get("better-auth-cookie").value_or("");
     if (authorization.empty() && !cookie.empty()) {
       // headers.append("cookie", value): "; " after an existing Cookie.
-      auto existing = combined(ctx.raw.headers, "cookie");
+      auto existing = ctx.raw.headers.fetch_get("cookie");
       ctx.headers.set("cookie", existing ? *existing + "; " + cookie : cookie);
       ctx.reparse_cookies();
     }

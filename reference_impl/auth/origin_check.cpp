@@ -17,28 +17,6 @@
 namespace authref {
 namespace {
 
-// Headers.get(name) of the Fetch API: every field of that name joined with
-// ", ", each value stripped of leading and trailing HTTP whitespace; "" when
-// absent (which JavaScript treats as falsy, like null).
-std::string header_value(const http::Headers& headers, std::string_view name) {
-  std::string joined;
-  bool first = true;
-  for (std::string_view value : headers.get_all(name)) {
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t' ||
-                              value.front() == '\r' || value.front() == '\n')) {
-      value.remove_prefix(1);
-    }
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r' ||
-                              value.back() == '\n')) {
-      value.remove_suffix(1);
-    }
-    if (!first) joined += ", ";
-    joined += value;
-    first = false;
-  }
-  return joined;
-}
-
 // JavaScript truthiness of a parsed JSON value: `callbackURL && ...`.
 bool js_truthy(const Json& value) {
   if (value.is_null() || value.is_discarded()) return false;
@@ -88,8 +66,8 @@ bool OriginCheck::is_trusted(std::string_view url, bool allow_relative_paths) co
 }
 
 void OriginCheck::validate_origin(const http::Headers& headers, bool force) const {
-  std::string origin = header_value(headers, "origin");
-  if (origin.empty()) origin = header_value(headers, "referer");
+  std::string origin = headers.fetch_get("origin").value_or("");
+  if (origin.empty()) origin = headers.fetch_get("referer").value_or("");
   if (!force && !headers.has("cookie")) return;
   if (origin.empty() || origin == "null") {
     throw ApiError::coded(403, "MISSING_OR_NULL_ORIGIN", "Missing or null Origin");
@@ -129,9 +107,9 @@ void OriginCheck::check_request(const EndpointContext& ctx) const {
 void OriginCheck::check_form_csrf(const EndpointContext& ctx) const {
   const http::Headers& headers = ctx.raw.headers;
   if (headers.has("cookie")) return validate_origin(headers, false);
-  const std::string site = header_value(headers, "sec-fetch-site");
-  const std::string mode = header_value(headers, "sec-fetch-mode");
-  const std::string dest = header_value(headers, "sec-fetch-dest");
+  const std::string site = headers.fetch_get("sec-fetch-site").value_or("");
+  const std::string mode = headers.fetch_get("sec-fetch-mode").value_or("");
+  const std::string dest = headers.fetch_get("sec-fetch-dest").value_or("");
   if (!site.empty() || !mode.empty() || !dest.empty()) {
     // A top-level cross-site form post: the login CSRF the check exists for.
     if (site == "cross-site" && mode == "navigate") {
@@ -143,7 +121,8 @@ void OriginCheck::check_form_csrf(const EndpointContext& ctx) const {
   }
   // No Fetch Metadata: a browser that sent Origin or Referer is checked; a
   // server-to-server caller that sent neither passes.
-  if (!header_value(headers, "origin").empty() || !header_value(headers, "referer").empty()) {
+  if (!headers.fetch_get("origin").value_or("").empty() ||
+      !headers.fetch_get("referer").value_or("").empty()) {
     validate_origin(headers, true);
   }
 }

@@ -3,11 +3,14 @@
 // @better-auth/core dist/utils/ip.mjs and dist/utils/url.mjs).
 #include "auth/rate_limiter.h"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <vector>
 
+#include "authconf/encoding.h"
 #include "authconf/origin.h"
 #include "store/clock.h"
 
@@ -16,6 +19,17 @@ namespace {
 
 // MEMORY_STORE_MAX_ENTRIES.
 constexpr std::size_t kMaxEntries = 100000;
+// What a prune evicts down to (see RateLimiter::prune).
+constexpr std::size_t kPruneTarget = 90000;
+// Keys longer than this are stored as their SHA-256.
+constexpr std::size_t kMaxKeyBytes = 256;
+
+std::string sha256_hex(std::string_view text) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  return authconf::hex_encode(
+      std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
 // NO_TRUSTED_IP_KEY: without a client IP every caller shares one bucket per
 // path ("Rate limiting could not determine a client IP and is falling back
 // to a single shared per-path bucket"). This is what limits the transcript's
@@ -181,14 +195,9 @@ std::string normalize_ip(std::string_view ip) {
 }  // namespace
 
 std::optional<std::string> request_ip(const http::Headers& headers) {
-  const auto fields = headers.get_all("x-forwarded-for");
-  if (fields.empty()) return std::nullopt;
-  // Headers.get joins repeated fields with ", ".
-  std::string value;
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) value += ", ";
-    value += fields[i];
-  }
+  const auto forwarded = headers.fetch_get("x-forwarded-for");
+  if (!forwarded) return std::nullopt;
+  const std::string& value = *forwarded;
   // getIPFromHeader without trustedProxies: only a single hop is believed.
   std::vector<std::string> hops;
   for (const std::string& part : split(value, ",")) {
@@ -210,8 +219,12 @@ void RateLimiter::prune(std::int64_t now_ms) {
   std::vector<std::pair<std::uint64_t, std::string>> order;
   order.reserve(buckets_.size());
   for (const auto& [key, bucket] : buckets_) order.emplace_back(bucket.inserted, key);
-  // Linear, like the JavaScript's pass over the Map, not a full sort.
-  const std::size_t overflow = buckets_.size() - kMaxEntries;
+  // The JavaScript evicts just the overflow before every request; a pass
+  // over 100,000 keys per request would let a flood of new keys stall the
+  // limiter's lock. Evicting down to kPruneTarget makes the pass happen once
+  // per kMaxEntries - kPruneTarget new keys. Only keys this old can leave
+  // early, and only while the store is full.
+  const std::size_t overflow = buckets_.size() - kPruneTarget;
   std::ranges::nth_element(order, order.begin() + static_cast<std::ptrdiff_t>(overflow - 1));
   for (std::size_t i = 0; i < overflow; ++i) buckets_.erase(order[i].second);
 }
@@ -221,7 +234,10 @@ std::optional<http::HttpResponse> RateLimiter::check(const http::HttpRequest& re
   if (!options_.rate_limit) return std::nullopt;
   const std::string normalized = normalize_path(path);
   const auto ip = request_ip(request.headers);
-  const std::string key = std::string(ip ? std::string_view(*ip) : kNoTrustedIp) + "|" + normalized;
+  std::string key = std::string(ip ? std::string_view(*ip) : kNoTrustedIp) + "|" + normalized;
+  // A key is never shown; a long one (an 8 KiB unknown path) is kept as its
+  // digest so that a full store stays small.
+  if (key.size() > kMaxKeyBytes) key = "sha256:" + sha256_hex(key);
   // `options.rateLimit.window || 10`, `max || 100`, then the special rules.
   Rule rule{options_.rate_limit_window_s > 0 ? options_.rate_limit_window_s : 10,
             options_.rate_limit_max > 0 ? options_.rate_limit_max : 100};

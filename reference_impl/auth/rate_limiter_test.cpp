@@ -161,6 +161,25 @@ TEST(RateLimiterBoundTest, OldestKeyIsEvictedPastAHundredThousandKeys) {
   EXPECT_FALSE(limiter.check(from("10.0.0.1"), "/sign-in/email"));
 }
 
+// Keys over 256 bytes are kept as digests: still one bucket per path.
+TEST(RateLimiterBoundTest, LongPathsKeepOneBucketEach) {
+  AuthOptions options;
+  options.rate_limit = true;
+  options.rate_limit_max = 2;
+  ManualClock clock(testing::kTestStartMs);
+  RateLimiter limiter(options, clock);
+  const std::string first = "/" + std::string(1000, 'a');
+  const std::string second = "/" + std::string(999, 'a') + "b";
+  const http::HttpRequest request{
+      .method = "GET", .target = "/api/auth" + first, .headers = {}, .body = ""};
+  EXPECT_FALSE(limiter.check(request, first));
+  EXPECT_FALSE(limiter.check(request, first));
+  auto blocked = limiter.check(request, first);
+  ASSERT_TRUE(blocked);
+  EXPECT_EQ(blocked->status, 429);
+  EXPECT_FALSE(limiter.check(request, second));
+}
+
 struct IpRow {
   std::string forwarded;
   std::optional<std::string> ip;

@@ -369,29 +369,6 @@ std::optional<Json> find_verification_value(EndpointContext& ctx, const std::str
   return std::move(rows.front());
 }
 
-// internalAdapter.consumeVerificationValue on the database path: the newest
-// row, then the factory's consumeOne fallback (findMany limit 1 + deleteMany
-// on its id, since the Convex adapter has no consumeOne), then every other
-// row of the identifier deleted. An expired row is consumed and refused.
-std::optional<Json> consume_verification_value(EndpointContext& ctx,
-                                               const std::string& identifier) {
-  AuthAdapter& adapter = ctx.services.adapter;
-  const AuthWhere by_identifier{{"identifier", identifier}};
-  auto latest = adapter.find_many("verification", by_identifier, 1,
-                                  AuthSortBy{.field = "createdAt", .direction = "desc"});
-  if (latest.empty()) return std::nullopt;
-  const Json id = latest.front().at("id");
-  auto target = adapter.find_many("verification", {{"id", id}}, 1);
-  if (target.empty()) return std::nullopt;
-  // [...where, {field: "id", value: target.id}]: the same clause twice.
-  const std::int64_t deleted = adapter.remove_many("verification", {{"id", id}, {"id", id}});
-  if (deleted <= 0) return std::nullopt;
-  adapter.remove_many("verification", by_identifier);
-  Json row = std::move(target.front());
-  if (row.at("expiresAt").get<double>() < static_cast<double>(now_ms(ctx))) return std::nullopt;
-  return row;
-}
-
 void request_password_reset(EndpointContext& ctx) {
   const AuthOptions& options = ctx.services.options;
   AuthAdapter& adapter = ctx.services.adapter;
@@ -482,7 +459,8 @@ void reset_password(EndpointContext& ctx) {
   if (units > options.max_password_length) {
     throw ApiError::coded(400, "PASSWORD_TOO_LONG", "Password too long");
   }
-  auto verification = consume_verification_value(ctx, "reset-password:" + token);
+  auto verification =
+      ctx.services.adapter.consume_verification_value("reset-password:" + token, now_ms(ctx));
   if (!verification) throw ApiError::coded(400, "INVALID_TOKEN", "Invalid token");
   const Json user_id = verification->at("value");
   const std::string hash = ctx.services.hasher.hash(new_password);

@@ -195,31 +195,12 @@ void delete_user_rows(AuthAdapter& adapter, const Json& id) {
   adapter.remove_with_hooks("user", {{"id", id}});
 }
 
-// internalAdapter.consumeVerificationValue on the database: the newest row
-// for the identifier, consumed through the factory's consumeOne fallback
-// (the Convex adapter has no native one), then every row of that
-// identifier removed; an expired row is consumed but not returned.
-std::optional<Json> consume_verification(AuthAdapter& adapter, const std::string& identifier,
-                                         std::int64_t now) {
-  const AuthWhere where{{"identifier", identifier}};
-  auto latest = adapter.find_many("verification", where, 1, AuthSortBy{"createdAt", "desc"});
-  if (latest.empty()) return std::nullopt;
-  const Json id = latest.front().at("id");
-  auto target = adapter.find_many("verification", {{"id", id}}, 1);
-  if (target.empty()) return std::nullopt;
-  if (adapter.remove_many("verification", {{"id", id}, {"id", id}}) == 0) return std::nullopt;
-  adapter.remove_many("verification", where);
-  Json row = std::move(target.front());
-  if (row.at("expiresAt").get<double>() < static_cast<double>(now)) return std::nullopt;
-  return row;
-}
-
 // The body of deleteUserCallback once the session is known: the token must
 // name this user's pending deletion; then everything goes.
 void delete_with_token(EndpointContext& ctx, const std::string& token) {
   AuthAdapter& adapter = ctx.services.adapter;
   auto row =
-      consume_verification(adapter, "delete-account-" + token, ctx.services.sessions.now_ms());
+      adapter.consume_verification_value("delete-account-" + token, ctx.services.sessions.now_ms());
   if (!row || row->value("value", Json()) != user_id(ctx)) {
     throw ApiError::coded(404, "INVALID_TOKEN", "Invalid token");
   }

@@ -17,17 +17,6 @@
 namespace authref {
 namespace {
 
-// Every value of a request header joined as the Fetch API's Headers.get
-// joins them (", ", but "; " for cookie).
-std::optional<std::string> combined(const http::Headers& headers, std::string_view name) {
-  auto values = headers.get_all(name);
-  if (values.empty()) return std::nullopt;
-  const std::string_view separator = http::iequals(name, "cookie") ? "; " : ", ";
-  std::string out(values.front());
-  for (std::size_t i = 1; i < values.size(); ++i) out.append(separator).append(values[i]);
-  return out;
-}
-
 // --- the bearer plugin's before hook (better-auth dist/plugins/bearer) ---
 
 std::string trim_whitespace(std::string_view text) {
@@ -293,7 +282,7 @@ void ConvexPlugin::before(EndpointContext& ctx) {
   // and its new headers are the received ones with the session cookie set.
   // The plugin's second before hook (no-op writes in a query ctx) does not
   // match in an HTTP action, whose ctx can run mutations.
-  const auto authorization = combined(ctx.raw.headers, "authorization");
+  const auto authorization = ctx.raw.headers.fetch_get("authorization");
   if (!authorization || authorization->empty()) return;
   if (authorization->size() < 7 || http::to_lower_ascii(authorization->substr(0, 7)) != "bearer ") {
     return;
@@ -309,7 +298,7 @@ void ConvexPlugin::before(EndpointContext& ctx) {
     signed_token = token + "." + authconf::cookie_signature(token, secret);
   }
   if (!bearer_signature_valid(signed_token, secret)) return;
-  const std::string cookie_header = combined(ctx.raw.headers, "cookie").value_or("");
+  const std::string cookie_header = ctx.raw.headers.fetch_get("cookie").value_or("");
   ctx.headers.set("cookie", set_request_cookie(cookie_header, ctx.services.cookies.session_token(),
                                                signed_token));
   ctx.reparse_cookies();

@@ -21,23 +21,9 @@ constexpr std::string_view kConvexAllowMethods = "GET, POST";
 constexpr std::string_view kConvexExposeHeaders = "Set-Better-Auth-Cookie";
 constexpr std::string_view kConvexMaxAge = "86400";  // SECONDS_IN_A_DAY
 
-// fetch's Headers.get(name): every field of that name joined with ", ".
-std::optional<std::string> joined(const Headers& headers, std::string_view name) {
-  std::optional<std::string> value;
-  for (std::string_view field : headers.get_all(name)) {
-    if (value) {
-      *value += ", ";
-      *value += field;
-    } else {
-      value = std::string(field);
-    }
-  }
-  return value;
-}
-
 // Headers.append(name, value) on a fetch Headers: joined to an existing field.
 void append_joined(Headers& headers, const std::string& name, std::string_view value) {
-  if (auto existing = joined(headers, name)) {
+  if (auto existing = headers.fetch_get(name)) {
     headers.set(name, *existing + ", " + std::string(value));
   } else {
     headers.add(name, std::string(value));
@@ -109,7 +95,7 @@ bool Cors::convex_origin_allowed(std::string_view origin) const {
 }
 
 std::optional<std::string> Cors::allowed_origin(const Headers& request_headers) const {
-  const std::optional<std::string> origin = joined(request_headers, "origin");
+  const std::optional<std::string> origin = request_headers.fetch_get("origin");
   switch (flavour_) {
     case CorsFlavour::kHono: {
       // findAllowOrigin for a string option: "*" answers "*"; otherwise the

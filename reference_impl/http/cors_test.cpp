@@ -71,8 +71,9 @@ std::vector<OriginRow> hostile_rows() {
       {"null_origin", {"null"}, false},
       {"userinfo", {"http://user@localhost:5173"}, false},
       {"trailing_slash", {"http://localhost:5173/"}, false},
-      {"leading_space", {" http://localhost:5173"}, false},
-      {"trailing_space", {"http://localhost:5173 "}, false},
+      // Whitespace around a field value is not part of it (RFC 9110 §5.5;
+      // fetch's Headers trims it), so only a space inside can be hostile.
+      {"space_inside", {"http://localhost :5173"}, false},
       {"wildcard", {"*"}, false},
       {"two_origin_fields", {kSite, kSite}, false},
       {"evil_then_site", {"https://evil.example", kSite}, false},

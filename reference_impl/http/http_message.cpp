@@ -51,6 +51,24 @@ std::vector<std::string_view> Headers::get_all(std::string_view name) const {
   return values;
 }
 
+std::optional<std::string> Headers::fetch_get(std::string_view name) const {
+  std::optional<std::string> joined;
+  const std::string_view separator = iequals(name, "cookie") ? "; " : ", ";
+  for (const Field& field : fields_) {
+    if (!iequals(field.name, name)) continue;
+    std::string_view value = field.value;
+    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!value.empty() && blank(value.front())) value.remove_prefix(1);
+    while (!value.empty() && blank(value.back())) value.remove_suffix(1);
+    if (joined) {
+      joined->append(separator).append(value);
+    } else {
+      joined = std::string(value);
+    }
+  }
+  return joined;
+}
+
 std::string_view HttpRequest::path() const {
   std::string_view t = target;
   return t.substr(0, t.find('?'));

@@ -37,6 +37,10 @@ class Headers {
   // The first field of that name.
   std::optional<std::string_view> get(std::string_view name) const;
   std::vector<std::string_view> get_all(std::string_view name) const;
+  // The Fetch API's Headers.get(name): every field of that name, stripped
+  // of surrounding HTTP whitespace, joined with ", " ("; " for cookie);
+  // nullopt when there is none.
+  std::optional<std::string> fetch_get(std::string_view name) const;
   bool has(std::string_view name) const { return get(name).has_value(); }
   const std::vector<Field>& fields() const { return fields_; }
   bool empty() const { return fields_.empty(); }

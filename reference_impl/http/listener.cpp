@@ -15,7 +15,9 @@ namespace {
 // What the pre-routing handler took out of the request before cpp-httplib
 // read the body, for the handler on the same thread to put back.
 struct Stash {
-  std::vector<std::pair<std::string, std::string>> content_type;
+  // Content-Type (keeps multipart and form bodies raw) and Content-Encoding
+  // (cpp-httplib would inflate a gzip body; Node passes it on as is).
+  std::vector<std::pair<std::string, std::string>> hidden;
   std::optional<std::chrono::steady_clock::time_point> started;
 };
 thread_local Stash stash;
@@ -50,8 +52,8 @@ HttpRequest to_request(httplib::Request& req) {
     }
   }
   for (const auto* field : fields) request.headers.add(field->first, field->second);
-  for (auto& [name, value] : stash.content_type) request.headers.add(name, value);
-  stash.content_type.clear();
+  for (auto& [name, value] : stash.hidden) request.headers.add(name, value);
+  stash.hidden.clear();
   // Nothing reads the body after the handler: take it instead of copying.
   request.body = std::move(req.body);
   return request;
@@ -114,27 +116,61 @@ void Listener::Impl::install() {
 
   server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
     stash.started = std::chrono::steady_clock::now();
-    stash.content_type.clear();
-    // The request object is cpp-httplib's own non-const local; hiding
-    // Content-Type while it reads the body keeps multipart and
-    // x-www-form-urlencoded bodies raw (see the header).
+    stash.hidden.clear();
+    // The request object is cpp-httplib's own non-const local; hiding these
+    // while it reads the body keeps the bytes as the client sent them (see
+    // the header).
     auto& mutable_req = const_cast<httplib::Request&>(req);
-    auto range = mutable_req.headers.equal_range("Content-Type");
-    for (auto it = range.first; it != range.second; ++it) {
-      stash.content_type.emplace_back(it->first, it->second);
+    for (const char* name : {"Content-Type", "Content-Encoding"}) {
+      auto range = mutable_req.headers.equal_range(name);
+      for (auto it = range.first; it != range.second; ++it) {
+        stash.hidden.emplace_back(it->first, it->second);
+      }
+      mutable_req.headers.erase(range.first, range.second);
     }
-    mutable_req.headers.erase(range.first, range.second);
     return httplib::Server::HandlerResponse::Unhandled;
   });
 
   const auto forward = [this](const httplib::Request& req, httplib::Response& res) {
     respond(req, res);
   };
+  // Bodies are read through a ContentReader so that the size limit holds for
+  // chunked bodies too: cpp-httplib checks payload_max_length only against
+  // Content-Length.
+  const auto forward_with_body = [this](const httplib::Request& req, httplib::Response& res,
+                                        const httplib::ContentReader& reader) {
+    std::string body;
+    bool too_large = false;
+    const std::size_t cap = options.payload_max_bytes;
+    const bool complete = reader([&](const char* data, std::size_t length) {
+      if (body.size() + length > cap) {
+        too_large = true;
+        return false;
+      }
+      body.append(data, length);
+      return true;
+    });
+    if (!complete) {
+      // The rest of the body is unread: the connection cannot be reused.
+      res.set_header("Connection", "close");
+      if (too_large || res.status == 413) {
+        res.status = 413;
+        res.set_header("Content-Type", "text/plain; charset=utf-8");
+        res.body = "Payload Too Large";
+      } else {
+        res.status = 400;
+      }
+      stash.hidden.clear();
+      return;
+    }
+    const_cast<httplib::Request&>(req).body = std::move(body);
+    respond(req, res);
+  };
   server.Get(".*", forward);  // HEAD too: cpp-httplib routes it to the GET handlers
-  server.Post(".*", forward);
-  server.Put(".*", forward);
-  server.Patch(".*", forward);
-  server.Delete(".*", forward);
+  server.Post(".*", forward_with_body);
+  server.Put(".*", forward_with_body);
+  server.Patch(".*", forward_with_body);
+  server.Delete(".*", forward_with_body);
   server.Options(".*", forward);
 
   server.set_exception_handler(
@@ -163,8 +199,12 @@ void Listener::Impl::install() {
     std::string_view path = target.substr(0, target.find('?'));
     char timing[32];
     std::snprintf(timing, sizeof(timing), "%.2fms", ms);
-    options.log(req.method + " " + std::string(path) + " " + std::to_string(res.status) + " " +
-                timing);
+    // A reset link carries its token in the path: keep it out of the log.
+    std::string logged(path);
+    if (auto at = logged.find("/reset-password/"); at != std::string::npos) {
+      logged.replace(at + 16, std::string::npos, "<redacted>");
+    }
+    options.log(req.method + " " + logged + " " + std::to_string(res.status) + " " + timing);
   });
 }
 
@@ -187,6 +227,15 @@ void Listener::Impl::respond(const httplib::Request& req, httplib::Response& res
   mutable_req.ranges.clear();
 
   HttpResponse response = handler(request);
+  // emplace skips cpp-httplib's own CR/LF check: never let a value that
+  // could split the response onto the wire (the auth layer already refuses).
+  for (const auto& field : response.headers.fields()) {
+    if (field.value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos ||
+        field.name.find_first_of(std::string_view("\r\n\0:", 4)) != std::string::npos) {
+      res.status = 500;
+      return;
+    }
+  }
   res.status = response.status;
   for (const auto& field : response.headers.fields()) {
     res.headers.emplace(field.name, field.value);

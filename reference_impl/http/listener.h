@@ -5,9 +5,15 @@
 // OPTIONS) on every path reaches the handler with the raw request target
 // (percent-encoding intact), the headers, the body and the peer address.
 // What cpp-httplib does on its own, and what this class does about it:
-//   - a body over payload_max_bytes (1 MiB, far above any auth request):
-//     413 `Payload Too Large` (text/plain) before the handler runs; the
-//     body is read and thrown away and the connection stays usable;
+//   - a body over payload_max_bytes (1 MiB, far above any auth request),
+//     by Content-Length or chunked: 413 `Payload Too Large` (text/plain)
+//     before the handler runs; bodies are read through a ContentReader that
+//     stops at the limit (cpp-httplib's own limit covers Content-Length
+//     only), and the connection is closed;
+//   - a header field Node's parser would refuse (a control character, a
+//     name that is not a token, a non-numeric Content-Length): a bare 400;
+//   - Content-Encoding is hidden from cpp-httplib while it reads the body,
+//     so a gzip body arrives as sent (Node never inflates request bodies);
 //   - keep-alive: up to keep_alive_max_count requests per connection
 //     (a large number, so load tools keep their connections), idle
 //     connections closed after keep_alive_timeout_s (Node's 5 s);

@@ -128,6 +128,15 @@ int main(int argc, char** argv) {
   options.auth.cors = *authref::http::cors_flavour_named(cors);
   options.auth.rate_limit = rate_limit == "on";
   if (app.count("--conformance-key") > 0) options.conformance_key = conformance_key;
+  // The default secret is public (it is in this file): anyone who can reach
+  // the server could forge session cookies and open the stored signing key.
+  const bool loopback =
+      options.host == "127.0.0.1" || options.host == "::1" || options.host == "localhost";
+  if (!loopback && options.auth.secret == defaults.secret) {
+    std::cerr << "authref-server: refusing to listen on " << options.host
+              << " with the built-in test secret; pass --secret\n";
+    return kExitBadOptions;
+  }
 
   std::mutex log_mutex;
   if (!quiet) {

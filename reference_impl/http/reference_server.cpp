@@ -407,6 +407,15 @@ authconf::Result<int, ServerError> ReferenceServer::start() {
   }
   impl_->url = "http://" + url_host(options.host) + ":" + std::to_string(*bound);
   std::call_once(impl_->built, [this] { impl_->build(impl_->url); });
+  // handle() or auth() before start() built the services with a guessed
+  // base URL; the JWT issuer and discovery document would name a port
+  // nobody listens on.
+  if (options.auth.base_url.empty() && impl_->auth->options().base_url != impl_->url) {
+    impl_->listener.reset();
+    return authconf::fail(ServerError::kBadOption,
+                          "the server was used before start() without --base-url; its base URL " +
+                              impl_->auth->options().base_url + " is not " + impl_->url);
+  }
   auto served = impl_->listener->serve();
   if (!served) return authconf::fail(ServerError::kBindFailed, served.error().detail);
   return *bound;
