@@ -43,17 +43,12 @@ struct AuthSortBy {
   std::string direction = "asc";
 };
 
-// A component function threw: its kind and its exact message.
-class AdapterError : public std::exception {
+// A component function threw: its kind and its exact message, as the
+// component reported them. A type of its own so that the router can tell a
+// failed database call (500, no body) from the component's internal throw.
+class AdapterError : public Thrown {
  public:
-  AdapterError(ThrownKind kind, std::string message) : kind_(kind), message_(std::move(message)) {}
-  ThrownKind kind() const { return kind_; }
-  const std::string& message() const { return message_; }
-  const char* what() const noexcept override { return message_.c_str(); }
-
- private:
-  ThrownKind kind_;
-  std::string message_;
+  using Thrown::Thrown;
 };
 
 class AuthAdapter {

@@ -14,7 +14,9 @@
 #include "app/reference_app.h"
 #include "auth/auth_service.h"
 #include "auth/password_hasher.h"
+#include "authconf/signed_cookie.h"
 #include "store/clock.h"
+#include "store/js_value.h"
 
 namespace authref::testing {
 
@@ -22,6 +24,39 @@ namespace authref::testing {
 inline constexpr double kTestStartMs = 1795344960857.0;
 inline constexpr const char* kTestSiteOrigin = "http://localhost:5173";
 inline constexpr const char* kTestPassword = "correct horse battery";
+
+// The three cookies deleteSessionCookie expires, in its order
+// (spec/transcripts §9).
+inline const std::vector<std::string> kExpiredSessionCookies = {
+    "better-auth.session_token=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
+    "better-auth.session_data=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
+    "better-auth.dont_remember=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
+};
+
+// Every Set-Cookie of a response, in order.
+inline std::vector<std::string> set_cookies(const http::HttpResponse& response) {
+  std::vector<std::string> out;
+  for (auto value : response.headers.get_all("set-cookie")) out.emplace_back(value);
+  return out;
+}
+
+// The Set-Cookie that setSessionCookie writes for `token` under the default secret.
+inline std::string session_set_cookie(const std::string& token, bool remember = true) {
+  return "better-auth.session_token=" + authconf::sign_cookie_value(token, AuthOptions{}.secret) +
+         (remember ? "; Max-Age=604800" : "") + "; Path=/; HttpOnly; SameSite=Lax";
+}
+
+// The Cookie header a browser sends for a session token.
+inline std::string cookie_for(const std::string& token) {
+  return "better-auth.session_token=" + authconf::sign_cookie_value(token, AuthOptions{}.secret);
+}
+
+inline Json body_of(const http::HttpResponse& response) { return Json::parse(response.body); }
+
+// An APIError body: {"message", "code"}.
+inline std::string json_error(const std::string& message, const std::string& code) {
+  return js_stringify(Json{{"message", message}, {"code", code}});
+}
 
 class AuthTestBed {
  public:
@@ -73,6 +108,20 @@ class AuthTestBed {
     }
     return "";
   }
+  // Everything the component and the app hold.
+  Json store() {
+    return Json{{"component", app_.database().dump("component")},
+                {"app", app_.database().dump("app")}};
+  }
+  // The tokens of the session rows, in creation order.
+  std::vector<std::string> session_tokens() {
+    std::vector<std::string> tokens;
+    for (const Json& row : app_.database().documents("component", "session")) {
+      tokens.push_back(row.at("token").get<std::string>());
+    }
+    return tokens;
+  }
+
   // The session cookie of a sign-up or sign-in answer.
   std::string session_cookie(const http::HttpResponse& response) const {
     return cookie_pair(response, AuthCookies(auth_.options()).session_token());

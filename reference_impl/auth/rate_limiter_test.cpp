@@ -1,6 +1,6 @@
 // The memory rate limiter through the router (spec/better-auth-wire.md §8,
 // spec/transcripts §15). Boundaries and retry-after values were read from
-// better-auth 1.6.34 on Node 20 with Date.now stubbed to a manual clock.
+// better-auth 1.6.34 on Node 20 with Date.now replaced by a manual clock.
 #include "auth/rate_limiter.h"
 
 #include <gtest/gtest.h>

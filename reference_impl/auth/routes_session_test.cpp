@@ -17,48 +17,19 @@ namespace authref {
 namespace {
 
 using testing::AuthTestBed;
+using testing::body_of;
+using testing::cookie_for;
+using testing::json_error;
+using testing::kExpiredSessionCookies;
 using testing::kTestPassword;
 using testing::kTestStartMs;
+using testing::session_set_cookie;
+using testing::set_cookies;
 
 constexpr std::int64_t kStart = static_cast<std::int64_t>(kTestStartMs);
 constexpr std::int64_t kDayMs = 86'400'000;
 constexpr std::int64_t kWeekMs = 7 * kDayMs;
 const std::string kSecret = AuthOptions{}.secret;
-
-// The three cookies deleteSessionCookie expires, in its order (§9).
-const std::vector<std::string> kExpiredCookies = {
-    "better-auth.session_token=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
-    "better-auth.session_data=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
-    "better-auth.dont_remember=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
-};
-
-std::vector<std::string> set_cookies(const http::HttpResponse& response) {
-  std::vector<std::string> out;
-  for (auto value : response.headers.get_all("set-cookie")) out.emplace_back(value);
-  return out;
-}
-
-std::string session_set_cookie(const std::string& token, bool remember = true) {
-  return "better-auth.session_token=" + authconf::sign_cookie_value(token, kSecret) +
-         (remember ? "; Max-Age=604800" : "") + "; Path=/; HttpOnly; SameSite=Lax";
-}
-
-// The Cookie header a browser sends for a session token.
-std::string cookie_for(const std::string& token) {
-  return "better-auth.session_token=" + authconf::sign_cookie_value(token, kSecret);
-}
-
-Json body_of(const http::HttpResponse& response) { return Json::parse(response.body); }
-
-std::string json_error(const std::string& message, const std::string& code) {
-  return js_stringify(Json{{"message", message}, {"code", code}});
-}
-
-// Everything the component and the app hold.
-Json store(AuthTestBed& bed) {
-  return Json{{"component", bed.app().database().dump("component")},
-              {"app", bed.app().database().dump("app")}};
-}
 
 std::vector<Json> session_rows(AuthTestBed& bed) {
   std::vector<Json> rows;
@@ -66,12 +37,6 @@ std::vector<Json> session_rows(AuthTestBed& bed) {
     rows.push_back(row);
   }
   return rows;
-}
-
-std::vector<std::string> session_tokens(AuthTestBed& bed) {
-  std::vector<std::string> tokens;
-  for (const Json& row : session_rows(bed)) tokens.push_back(row.at("token").get<std::string>());
-  return tokens;
 }
 
 // A user and the token of its sign-up session.
@@ -208,7 +173,7 @@ TEST_P(SignInRejections, AnswerExactlyAndChangeNothing) {
   const SignInRejection& row = GetParam();
   AuthTestBed bed;
   sign_up(bed, "alice@example.com");
-  const Json before = store(bed);
+  const Json before = bed.store();
   auto response =
       bed.send("POST", "/api/auth/sign-in/email", row.body,
                {{"content-type", row.content_type}, {"origin", testing::kTestSiteOrigin}});
@@ -216,7 +181,7 @@ TEST_P(SignInRejections, AnswerExactlyAndChangeNothing) {
   EXPECT_EQ(response.body, row.answer);
   EXPECT_EQ(response.headers.get("content-type"), "application/json");
   EXPECT_TRUE(set_cookies(response).empty());
-  EXPECT_EQ(store(bed), before);
+  EXPECT_EQ(bed.store(), before);
 }
 
 const std::string kBadCredentials =
@@ -282,11 +247,11 @@ TEST(SignInEmail, ACredentialAccountWithoutPasswordIsRefusedLikeAWrongPassword) 
   AuthTestBed bed;
   Account alice = sign_up(bed, "alice@example.com");
   bed.auth().services().adapter.remove_many("account", {{"userId", alice.user.at("id")}});
-  const Json before = store(bed);
+  const Json before = bed.store();
   auto response = bed.sign_in("alice@example.com");
   EXPECT_EQ(response.status, 401);
   EXPECT_EQ(response.body, kBadCredentials);
-  EXPECT_EQ(store(bed), before);
+  EXPECT_EQ(bed.store(), before);
 }
 
 struct VerificationCase {
@@ -309,7 +274,7 @@ TEST_P(SignInRequiresVerification, RefusesUnverifiedUsersAfterThePasswordCheck) 
   EXPECT_EQ(alice.token, "");  // {"token": null}: no session before verification
   Outbox& outbox = bed.app().outbox();
   ASSERT_EQ(outbox.list("alice@example.com", OutboxKind::kVerifyEmail)["messages"].size(), 1u);
-  const Json before = store(bed);
+  const Json before = bed.store();
 
   // The password is checked first: a wrong one is the usual 401, no mail.
   auto wrong = bed.sign_in("alice@example.com", "wrong password");
@@ -323,7 +288,7 @@ TEST_P(SignInRequiresVerification, RefusesUnverifiedUsersAfterThePasswordCheck) 
   EXPECT_EQ(response.status, 403);
   EXPECT_EQ(response.body, json_error("Email not verified", "EMAIL_NOT_VERIFIED"));
   EXPECT_TRUE(set_cookies(response).empty());
-  EXPECT_EQ(store(bed), before);
+  EXPECT_EQ(bed.store(), before);
   Json mails = outbox.list("alice@example.com", OutboxKind::kVerifyEmail)["messages"];
   ASSERT_EQ(mails.size(), row.mails_after);
   if (row.send_on_sign_in) {
@@ -377,14 +342,14 @@ TEST(SignOut, DeletesTheSessionAndExpiresTheThreeCookies) {
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, R"({"success":true})");
   EXPECT_EQ(response.headers.get("content-type"), "application/json");
-  EXPECT_EQ(set_cookies(response), kExpiredCookies);
+  EXPECT_EQ(set_cookies(response), kExpiredSessionCookies);
   EXPECT_FALSE(session_alive(bed, alice.token));
   EXPECT_TRUE(session_alive(bed, other));
 
   // §9: the signed-out cookie is dead; get-session says null and expires it.
   auto after = bed.get("/get-session", cookie_for(alice.token));
   EXPECT_EQ(after.body, "null");
-  EXPECT_EQ(set_cookies(after), kExpiredCookies);
+  EXPECT_EQ(set_cookies(after), kExpiredSessionCookies);
 }
 
 struct SignOutCase {
@@ -411,15 +376,15 @@ TEST_P(SignOutCases, Answer) {
   http::Headers headers{{"origin", testing::kTestSiteOrigin}};
   if (!row.content_type.empty()) headers.add("content-type", row.content_type);
   if (row.with_cookie) headers.add("cookie", cookie);
-  const Json before = store(bed);
+  const Json before = bed.store();
   auto response = bed.send("POST", "/api/auth/sign-out", row.body, headers);
   EXPECT_EQ(response.status, row.status);
   EXPECT_EQ(response.body, row.answer);
   EXPECT_EQ(set_cookies(response),
-            row.status == 200 ? kExpiredCookies : std::vector<std::string>{});
+            row.status == 200 ? kExpiredSessionCookies : std::vector<std::string>{});
   EXPECT_EQ(session_alive(bed, alice.token), !row.deletes);
   if (!row.deletes) {
-    EXPECT_EQ(store(bed), before);
+    EXPECT_EQ(bed.store(), before);
   }
 }
 
@@ -450,7 +415,7 @@ TEST(SignOut, AFailedDeleteIsStillASuccess) {
   // try { deleteSession } catch { log }: 200, cookies cleared, row kept.
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, R"({"success":true})");
-  EXPECT_EQ(set_cookies(response), kExpiredCookies);
+  EXPECT_EQ(set_cookies(response), kExpiredSessionCookies);
   EXPECT_TRUE(session_alive(bed, alice.token));
 }
 
@@ -551,7 +516,7 @@ TEST(RevokeSession, DeletesOneOfTheCallersSessions) {
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, kStatusTrue);
   EXPECT_TRUE(set_cookies(response).empty());
-  EXPECT_EQ(session_tokens(bed), std::vector<std::string>{alice.token});
+  EXPECT_EQ(bed.session_tokens(), std::vector<std::string>{alice.token});
 }
 
 TEST(RevokeSession, RevokingTheCurrentSessionLeavesTheCookiesAlone) {
@@ -563,7 +528,7 @@ TEST(RevokeSession, RevokingTheCurrentSessionLeavesTheCookiesAlone) {
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, kStatusTrue);
   EXPECT_TRUE(set_cookies(response).empty());
-  EXPECT_TRUE(session_tokens(bed).empty());
+  EXPECT_TRUE(bed.session_tokens().empty());
   EXPECT_EQ(bed.get("/get-session", cookie_for(alice.token)).body, "null");
 }
 
@@ -586,11 +551,11 @@ TEST_P(RevokeSessionIgnores, AndChangesNothing) {
   Account bob = sign_up(bed, "bob@example.com", "Bob");
   std::string body = row.body;
   if (body == "<other>") body = js_stringify(Json{{"token", bob.token}});
-  const Json before = store(bed);
+  const Json before = bed.store();
   auto response = bed.post("/revoke-session", body, row.with_cookie ? cookie_for(alice.token) : "");
   EXPECT_EQ(response.status, row.status);
   EXPECT_EQ(response.body, row.answer);
-  EXPECT_EQ(store(bed), before);
+  EXPECT_EQ(bed.store(), before);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -632,13 +597,13 @@ TEST(RevokeSessions, DeletesEveryOneOfTheUsersSessions) {
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, kStatusTrue);
   EXPECT_TRUE(set_cookies(response).empty());  // 1.6.34: no cookie changes
-  EXPECT_EQ(session_tokens(bed), std::vector<std::string>{bob.token});
+  EXPECT_EQ(bed.session_tokens(), std::vector<std::string>{bob.token});
 
   // The next sensitive call finds no row: 401, and the cookies are expired.
   auto again = bed.post("/revoke-sessions", "{}", cookie_for(alice.token));
   EXPECT_EQ(again.status, 401);
   EXPECT_EQ(again.body, json_error("Unauthorized", "UNAUTHORIZED"));
-  EXPECT_EQ(set_cookies(again), kExpiredCookies);
+  EXPECT_EQ(set_cookies(again), kExpiredSessionCookies);
 }
 
 TEST(RevokeSessions, AFailedDeleteRollsBackAndIsAnInternalServerError) {
@@ -646,12 +611,12 @@ TEST(RevokeSessions, AFailedDeleteRollsBackAndIsAnInternalServerError) {
   Account alice = sign_up(bed, "alice@example.com");
   const std::string other = sign_in_token(bed, "alice@example.com");
   ASSERT_TRUE(bed.app().faults().replace(fault("session", "delete", 1)));
-  const Json before = store(bed);
+  const Json before = bed.store();
   auto response = bed.post("/revoke-sessions", "{}", cookie_for(alice.token));
   EXPECT_EQ(response.status, 500);
   EXPECT_EQ(response.body, json_error("Internal Server Error", "INTERNAL_SERVER_ERROR"));
   // One deleteMany mutation: its trigger threw, so nothing was deleted.
-  EXPECT_EQ(store(bed), before);
+  EXPECT_EQ(bed.store(), before);
 }
 
 TEST(RevokeOtherSessions, KeepsTheCurrentSessionAndExpiredOnes) {
@@ -667,7 +632,7 @@ TEST(RevokeOtherSessions, KeepsTheCurrentSessionAndExpiredOnes) {
   EXPECT_EQ(response.body, kStatusTrue);
   EXPECT_TRUE(set_cookies(response).empty());
   // Only active sessions are "other sessions"; the expired row stays.
-  EXPECT_EQ(session_tokens(bed), (std::vector<std::string>{alice.token, expired, bob.token}));
+  EXPECT_EQ(bed.session_tokens(), (std::vector<std::string>{alice.token, expired, bob.token}));
   EXPECT_FALSE(session_alive(bed, second));
 }
 
@@ -683,7 +648,7 @@ TEST(RevokeOtherSessions, EveryDeletionIsTriedEvenWhenOneFails) {
   EXPECT_EQ(response.status, 500);
   EXPECT_EQ(response.body, "");
   EXPECT_FALSE(response.headers.has("content-type"));
-  EXPECT_EQ(session_tokens(bed), (std::vector<std::string>{alice.token, second}));
+  EXPECT_EQ(bed.session_tokens(), (std::vector<std::string>{alice.token, second}));
   EXPECT_FALSE(session_alive(bed, third));
 }
 
@@ -701,7 +666,7 @@ TEST_P(SessionRoutesNeedASession, WithoutOneAnswer401) {
   const Unauthenticated& row = GetParam();
   AuthTestBed bed;
   sign_up(bed, "alice@example.com");
-  const Json before = store(bed);
+  const Json before = bed.store();
   for (const std::string cookie : {"", "better-auth.session_token=forged.AAAA"}) {
     http::Headers headers{{"origin", testing::kTestSiteOrigin}};
     if (row.method == "POST") headers.add("content-type", "application/json");
@@ -715,7 +680,7 @@ TEST_P(SessionRoutesNeedASession, WithoutOneAnswer401) {
     EXPECT_EQ(response.body, json_error("Unauthorized", "UNAUTHORIZED"));
     EXPECT_TRUE(set_cookies(response).empty());
   }
-  EXPECT_EQ(store(bed), before);
+  EXPECT_EQ(bed.store(), before);
 }
 
 INSTANTIATE_TEST_SUITE_P(

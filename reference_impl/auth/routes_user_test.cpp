@@ -17,8 +17,14 @@ namespace authref {
 namespace {
 
 using testing::AuthTestBed;
+using testing::body_of;
+using testing::cookie_for;
+using testing::json_error;
+using testing::kExpiredSessionCookies;
 using testing::kTestPassword;
 using testing::kTestStartMs;
+using testing::session_set_cookie;
+using testing::set_cookies;
 
 constexpr std::int64_t kStart = static_cast<std::int64_t>(kTestStartMs);
 constexpr std::int64_t kDayMs = 86'400'000;
@@ -26,55 +32,19 @@ constexpr std::int64_t kWeekMs = 7 * kDayMs;
 const std::string kSecret = AuthOptions{}.secret;
 const std::string kNewPassword = "new password 1";
 
-const std::vector<std::string> kExpiredCookies = {
-    "better-auth.session_token=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
-    "better-auth.session_data=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
-    "better-auth.dont_remember=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax",
-};
 const std::string kDontRememberCookie =
     "better-auth.dont_remember=true.i8K8lWmm43%2FqItRtT9GUzE75WMaFyDz4cMBHK5qe4nM%3D; Path=/; "
     "HttpOnly; SameSite=Lax";
 
-std::vector<std::string> set_cookies(const http::HttpResponse& response) {
-  std::vector<std::string> out;
-  for (auto value : response.headers.get_all("set-cookie")) out.emplace_back(value);
-  return out;
-}
-
-std::string session_set_cookie(const std::string& token, bool remember = true) {
-  return "better-auth.session_token=" + authconf::sign_cookie_value(token, kSecret) +
-         (remember ? "; Max-Age=604800" : "") + "; Path=/; HttpOnly; SameSite=Lax";
-}
-
-std::string cookie_for(const std::string& token) {
-  return "better-auth.session_token=" + authconf::sign_cookie_value(token, kSecret);
-}
-
-Json body_of(const http::HttpResponse& response) { return Json::parse(response.body); }
-
-std::string json_error(const std::string& message, const std::string& code) {
-  return js_stringify(Json{{"message", message}, {"code", code}});
-}
 std::string json_message(const std::string& message) {
   return js_stringify(Json{{"message", message}});
 }
 const std::string kUnauthorized = json_error("Unauthorized", "UNAUTHORIZED");
 
-Json store(AuthTestBed& bed) {
-  return Json{{"component", bed.app().database().dump("component")},
-              {"app", bed.app().database().dump("app")}};
-}
 Json table(AuthTestBed& bed, const std::string& name) {
   return bed.app().database().documents("component", name);
 }
 Json outbox(AuthTestBed& bed) { return bed.app().outbox().list(std::nullopt, std::nullopt); }
-
-std::vector<std::string> session_tokens(AuthTestBed& bed) {
-  std::vector<std::string> tokens;
-  for (const Json& row : table(bed, "session"))
-    tokens.push_back(row.at("token").get<std::string>());
-  return tokens;
-}
 
 struct Account {
   std::string token;
@@ -129,13 +99,13 @@ TEST_P(UpdateUserRejections, AnswerExactlyAndChangeNothing) {
   const Rejection& row = GetParam();
   AuthTestBed bed;
   Account alice = sign_up(bed, "alice@example.com");
-  const Json before = store(bed);
+  const Json before = bed.store();
   auto response = bed.post("/update-user", row.body, alice.cookie());
   EXPECT_EQ(response.status, row.status);
   EXPECT_EQ(response.body, row.answer);
   EXPECT_EQ(response.headers.get("content-type"), "application/json");
   EXPECT_TRUE(set_cookies(response).empty());
-  EXPECT_EQ(store(bed), before);
+  EXPECT_EQ(bed.store(), before);
 }
 
 const std::string kNoFields = json_message("No fields to update");
@@ -173,11 +143,11 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(UpdateUser, NeedsASession) {
   AuthTestBed bed;
   sign_up(bed, "alice@example.com");
-  const Json before = store(bed);
+  const Json before = bed.store();
   auto response = bed.post("/update-user", R"({"name":"x"})");
   EXPECT_EQ(response.status, 401);
   EXPECT_EQ(response.body, kUnauthorized);
-  EXPECT_EQ(store(bed), before);
+  EXPECT_EQ(bed.store(), before);
 }
 
 struct UpdateCase {
@@ -243,13 +213,13 @@ TEST(UpdateUser, KeepsADontRememberSessionAtBrowserLifetime) {
 TEST(UpdateUser, AValueTheComponentRefusesIsA500AndChangesNothing) {
   AuthTestBed bed;
   Account alice = sign_up(bed, "alice@example.com");
-  const Json before = store(bed);
+  const Json before = bed.store();
   // z.any() lets a number through; the component's validator (name:
   // v.string()) throws, which is no APIError.
   auto response = bed.post("/update-user", R"({"name":5})", alice.cookie());
   EXPECT_EQ(response.status, 500);
   EXPECT_EQ(response.body, "");
-  EXPECT_EQ(store(bed), before);
+  EXPECT_EQ(bed.store(), before);
 }
 
 // ---------------------------------------------------------------- change-password
@@ -261,12 +231,12 @@ TEST_P(ChangePasswordRejections, AnswerExactlyAndChangeNothing) {
   AuthTestBed bed;
   Account alice = sign_up(bed, "alice@example.com");
   sign_in_token(bed, "alice@example.com");
-  const Json before = store(bed);
+  const Json before = bed.store();
   auto response = bed.post("/change-password", row.body, alice.cookie());
   EXPECT_EQ(response.status, row.status);
   EXPECT_EQ(response.body, row.answer);
   EXPECT_TRUE(set_cookies(response).empty());
-  EXPECT_EQ(store(bed), before);
+  EXPECT_EQ(bed.store(), before);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -348,7 +318,7 @@ TEST_P(ChangePasswordKeepsSessions, WhenNotAskedToRevoke) {
   ASSERT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(response.body, js_stringify(Json{{"token", nullptr}, {"user", alice.user}}));
   EXPECT_TRUE(set_cookies(response).empty());
-  EXPECT_EQ(session_tokens(bed), (std::vector<std::string>{alice.token, other}));
+  EXPECT_EQ(bed.session_tokens(), (std::vector<std::string>{alice.token, other}));
   Json account = table(bed, "account").at(0);
   EXPECT_EQ(account.at("updatedAt"), kStart + 3000);
   EXPECT_EQ(bed.sign_in("alice@example.com").status, 401);
@@ -377,7 +347,7 @@ TEST(ChangePassword, RevokeOtherSessionsReplacesEverySessionWithANewOne) {
   EXPECT_EQ(response.body, js_stringify(Json{{"token", token}, {"user", alice.user}}));
   EXPECT_EQ(set_cookies(response), std::vector<std::string>{session_set_cookie(token)});
   // All of Alice's sessions went, the current one included; Bob's stayed.
-  EXPECT_EQ(session_tokens(bed), (std::vector<std::string>{bob.token, token}));
+  EXPECT_EQ(bed.session_tokens(), (std::vector<std::string>{bob.token, token}));
   auto session = bed.auth().services().sessions.find(token);
   ASSERT_TRUE(session);
   EXPECT_EQ(session->session.at("expiresAt"), kStart + 5000 + kWeekMs);
@@ -385,7 +355,7 @@ TEST(ChangePassword, RevokeOtherSessionsReplacesEverySessionWithANewOne) {
   // §8: the pre-change cookie is revoked, the new one works.
   auto old_cookie = bed.get("/get-session", alice.cookie());
   EXPECT_EQ(old_cookie.body, "null");
-  EXPECT_EQ(set_cookies(old_cookie), kExpiredCookies);
+  EXPECT_EQ(set_cookies(old_cookie), kExpiredSessionCookies);
   EXPECT_EQ(bed.get("/get-session", cookie_for(other)).body, "null");
   auto new_cookie = bed.get("/get-session", cookie_for(token));
   ASSERT_EQ(new_cookie.status, 200);
@@ -427,12 +397,12 @@ AuthOptions change_email_options(bool confirmation = true, bool without_verifica
 TEST(ChangeEmail, IsDisabledByDefault) {
   AuthTestBed bed;
   Account alice = sign_up(bed, "alice@example.com");
-  const Json before = store(bed);
+  const Json before = bed.store();
   const Json mails = outbox(bed);
   auto response = bed.post("/change-email", R"({"newEmail":"new@example.com"})", alice.cookie());
   EXPECT_EQ(response.status, 400);
   EXPECT_EQ(response.body, json_error("Change email is disabled", "CHANGE_EMAIL_DISABLED"));
-  EXPECT_EQ(store(bed), before);
+  EXPECT_EQ(bed.store(), before);
   EXPECT_EQ(outbox(bed), mails);
 }
 
@@ -443,13 +413,13 @@ TEST_P(ChangeEmailRejections, AnswerExactlyAndChangeNothing) {
   AuthTestBed bed(change_email_options());
   Account alice = sign_up(bed, "alice@example.com");
   sign_up(bed, "bob@example.com", "Bob");
-  const Json before = store(bed);
+  const Json before = bed.store();
   const Json mails = outbox(bed);
   auto response = bed.post("/change-email", row.body, alice.cookie());
   EXPECT_EQ(response.status, row.status);
   EXPECT_EQ(response.body, row.answer);
   EXPECT_TRUE(set_cookies(response).empty());
-  EXPECT_EQ(store(bed), before);
+  EXPECT_EQ(bed.store(), before);
   EXPECT_EQ(outbox(bed), mails);
 }
 
@@ -572,12 +542,12 @@ AuthOptions delete_user_options() {
 TEST(DeleteUser, IsA404WithoutABodyWhenDisabled) {
   AuthTestBed bed;
   Account alice = sign_up(bed, "alice@example.com");
-  const Json before = store(bed);
+  const Json before = bed.store();
   auto response = bed.post("/delete-user", "{}", alice.cookie());
   EXPECT_EQ(response.status, 404);
   EXPECT_EQ(response.body, "");
   EXPECT_EQ(response.headers.get("content-type"), "application/json");
-  EXPECT_EQ(store(bed), before);
+  EXPECT_EQ(bed.store(), before);
   // The session middleware runs first: without a session it is a 401.
   auto anonymous = bed.post("/delete-user", "{}");
   EXPECT_EQ(anonymous.status, 401);
@@ -590,12 +560,12 @@ TEST_P(DeleteUserRejections, AnswerExactlyAndChangeNothing) {
   const Rejection& row = GetParam();
   AuthTestBed bed(delete_user_options());
   Account alice = sign_up(bed, "alice@example.com");
-  const Json before = store(bed);
+  const Json before = bed.store();
   auto response = bed.post("/delete-user", row.body, alice.cookie());
   EXPECT_EQ(response.status, row.status);
   EXPECT_EQ(response.body, row.answer);
   EXPECT_TRUE(set_cookies(response).empty());
-  EXPECT_EQ(store(bed), before);
+  EXPECT_EQ(bed.store(), before);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -644,24 +614,24 @@ TEST_P(DeleteUserFreshness, DecidesWithoutAPassword) {
   Account alice = sign_up(bed, "alice@example.com");
   Account bob = sign_up(bed, "bob@example.com", "Bob");
   bed.clock().advance_ms(static_cast<double>(row.session_age_ms));
-  const Json before = store(bed);
+  const Json before = bed.store();
   auto response = bed.post("/delete-user", row.body, alice.cookie());
   if (!row.deleted) {
     EXPECT_EQ(response.status, 400);
     EXPECT_EQ(response.body, json_error("Session expired. Re-authenticate to perform this action.",
                                         "SESSION_EXPIRED"));
     EXPECT_TRUE(set_cookies(response).empty());
-    EXPECT_EQ(store(bed), before);
+    EXPECT_EQ(bed.store(), before);
     return;
   }
   ASSERT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(response.body, R"({"success":true,"message":"User deleted"})");
-  EXPECT_EQ(set_cookies(response), kExpiredCookies);
+  EXPECT_EQ(set_cookies(response), kExpiredSessionCookies);
   // Alice's user, account and sessions, and her app row, are gone; Bob's stay.
   EXPECT_EQ(table(bed, "user").size(), 1u);
   EXPECT_EQ(table(bed, "user").at(0).at("_id"), bob.id());
   EXPECT_EQ(table(bed, "account").size(), 1u);
-  EXPECT_EQ(session_tokens(bed), std::vector<std::string>{bob.token});
+  EXPECT_EQ(bed.session_tokens(), std::vector<std::string>{bob.token});
   EXPECT_EQ(bed.app().database().documents("app", "users").size(), 1u);
 }
 
@@ -778,11 +748,11 @@ TEST_P(DeleteUserCallbackRejections, AnswerExactlyAndKeepTheUser) {
   const CallbackCase& row = GetParam();
   AuthTestBed bed(delete_user_options());
   Account alice = sign_up(bed, "alice@example.com");
-  const Json before = store(bed);
+  const Json before = bed.store();
   auto response = bed.get(row.target, row.with_cookie ? alice.cookie() : "");
   EXPECT_EQ(response.status, row.status);
   EXPECT_EQ(response.body, row.answer);
-  EXPECT_EQ(store(bed), before);
+  EXPECT_EQ(bed.store(), before);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -807,7 +777,7 @@ TEST(DeleteUserCallback, DeletesAndRedirectsToTheCallback) {
   EXPECT_EQ(response.headers.get("location"), "/bye");
   EXPECT_EQ(response.body, "");
   EXPECT_EQ(response.headers.get("content-type"), "application/json");
-  EXPECT_EQ(set_cookies(response), kExpiredCookies);
+  EXPECT_EQ(set_cookies(response), kExpiredSessionCookies);
   EXPECT_TRUE(table(bed, "user").empty());
   EXPECT_TRUE(table(bed, "session").empty());
   EXPECT_TRUE(table(bed, "account").empty());
@@ -821,7 +791,7 @@ TEST(DeleteUserCallback, AnswersJsonWithoutACallback) {
   auto response = bed.get("/delete-user/callback?token=def", alice.cookie());
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, R"({"success":true,"message":"User deleted"})");
-  EXPECT_EQ(set_cookies(response), kExpiredCookies);
+  EXPECT_EQ(set_cookies(response), kExpiredSessionCookies);
   EXPECT_TRUE(table(bed, "user").empty());
 }
 
