@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 
 #include "store/js_value.h"
@@ -321,12 +322,11 @@ Page paginate_stream(const StreamOpener& open, const PaginationOptions& options,
   std::optional<IndexKey> after;
   if (options.cursor) after = deserialize_cursor(*options.cursor);
   std::optional<IndexKey> until;
-  std::optional<double> max_rows = options.num_items;
   const bool has_end = options.end_cursor && !options.end_cursor->empty();
-  if (has_end) {
-    until = deserialize_cursor(*options.end_cursor);
-    max_rows.reset();
-  }
+  if (has_end) until = deserialize_cursor(*options.end_cursor);
+  // An end cursor bounds the page instead of numItems. Infinity rather than
+  // an empty optional: GCC 12 warns (falsely) about the optional in Release.
+  const double max_rows = has_end ? std::numeric_limits<double>::infinity() : options.num_items;
   auto stream = open(std::move(after), std::move(until));
 
   std::vector<KeyView> keys;
@@ -344,8 +344,7 @@ Page paginate_stream(const StreamOpener& open, const PaginationOptions& options,
          static_cast<double>(keys.size() + 1) >= *options.maximum_rows_read)) {
       hit_limit = true;
     }
-    const bool stop =
-        hit_limit || (max_rows && static_cast<double>(result.documents.size()) >= *max_rows);
+    const bool stop = hit_limit || static_cast<double>(result.documents.size()) >= max_rows;
     if (stop) result.continue_cursor = serialize_cursor(item->key);
     keys.push_back(std::move(item->key));
     if (stop) {

@@ -2,7 +2,7 @@
 //
 // The server is a function from HttpRequest to HttpResponse, so every layer
 // (CORS, the Better Auth router, the bridge) can be tested without a socket;
-// http/listener.h puts that function behind cpp-httplib.
+// http/listener.h puts that function on a socket.
 //
 //   HttpRequest request{.method = "GET", .target = "/api/auth/ok"};
 //   HttpResponse response = server.handle(request);
@@ -87,8 +87,8 @@ std::string decode_utf8_lossy(std::string_view bytes, bool strip_bom = false);
 
 // Whether a header field is one Node's HTTP parser (llhttp) would accept:
 // the name is an RFC 9110 token, the value has no control character other
-// than HTAB, and a Content-Length is digits. cpp-httplib is more lenient, so
-// the listener answers 400 for a request with any field that fails this.
+// than HTAB, and a Content-Length is digits. The listener answers 400 for a
+// request with any field that fails this.
 bool is_valid_header_field(std::string_view name, std::string_view value);
 
 // The standard reason phrase of a status ("Not Found"); "" when unknown.

@@ -1,10 +1,15 @@
 // The listener on a real socket (127.0.0.1, an ephemeral port), driven by
-// cpp-httplib's client: what reaches the handler, what cpp-httplib adds or
-// must not add, the payload limit, 64 concurrent keep-alive clients, stop().
+// cpp-httplib's client and by raw bytes: what reaches the handler, what must
+// not be added, the payload limit, pipelining, 100-continue, many idle
+// keep-alive clients, inline versus pooled requests, stop().
 #include "http/listener.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -49,6 +54,66 @@ std::string header_value(const Json& headers, const std::string& name) {
   return "";
 }
 
+// A connected TCP socket to 127.0.0.1:port with a 10 s receive timeout.
+class RawClient {
+ public:
+  explicit RawClient(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    timeval timeout{.tv_sec = 10, .tv_usec = 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  }
+  ~RawClient() { ::close(fd_); }
+  RawClient(const RawClient&) = delete;
+  RawClient& operator=(const RawClient&) = delete;
+
+  bool connected() const { return connected_; }
+  void send(std::string_view bytes) {
+    while (!bytes.empty()) {
+      const ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      if (n <= 0) return;
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+  // Reads until `count` occurrences of `marker` have arrived, the peer
+  // closes, or the timeout.
+  std::string receive_until(std::string_view marker, int count = 1) {
+    char buffer[65536];
+    while (occurrences(marker) < count) {
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      received_.append(buffer, static_cast<std::size_t>(n));
+    }
+    return received_;
+  }
+  // Reads until the peer closes (or the timeout); true when it closed.
+  bool closed_by_peer() {
+    char buffer[4096];
+    while (true) {
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n == 0) return true;
+      if (n < 0) return false;
+      received_.append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+
+ private:
+  int occurrences(std::string_view marker) const {
+    int found = 0;
+    for (std::size_t at = received_.find(marker); at != std::string::npos;
+         at = received_.find(marker, at + marker.size())) {
+      ++found;
+    }
+    return found;
+  }
+  int fd_;
+  bool connected_ = false;
+  std::string received_;
+};
+
 class ListenerTest : public ::testing::Test {
  protected:
   void start(Listener::Handler handler, ListenerOptions options = {}) {
@@ -88,7 +153,7 @@ TEST_F(ListenerTest, GetReachesTheHandlerWithTheRawTarget) {
   EXPECT_EQ(seen["target"], "/api/auth/%6Fk?x=%20y&z");
   EXPECT_EQ(seen["remote"], "127.0.0.1");
   EXPECT_EQ(header_value(seen["headers"], "origin"), "http://localhost:5173");
-  // cpp-httplib's own REMOTE_ADDR/REMOTE_PORT pseudo-headers are not the client's.
+  // No pseudo-headers of a server library (cpp-httplib's REMOTE_ADDR, say).
   EXPECT_FALSE(has_header_named(seen["headers"], "REMOTE_ADDR"));
   EXPECT_FALSE(has_header_named(seen["headers"], "REMOTE_PORT"));
   EXPECT_FALSE(has_header_named(seen["headers"], "LOCAL_ADDR"));
@@ -215,7 +280,7 @@ TEST_F(ListenerTest, LogsOneLinePerRequestWithoutTheQueryOrAResetToken) {
 
 // 64 keep-alive clients, each holding its connection: every one is served
 // at the same time (the handler waits until all 64 are inside it), which
-// needs a pool thread per connection.
+// needs the pool to run 64 blocking requests at once.
 TEST_F(ListenerTest, SixtyFourKeepAliveClientsAreServedAtOnce) {
   constexpr int kClients = 64;
   constexpr int kRequestsEach = 20;
@@ -312,6 +377,123 @@ TEST_F(ListenerTest, BindingAPortInUseFails) {
   auto res = client().Get("/still-here");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
+}
+
+TEST_F(ListenerTest, PipelinedRequestsAreAnsweredInOrder) {
+  start([](const HttpRequest& request) {
+    return HttpResponse::json(200, "\"" + request.target + "\"");
+  });
+  RawClient raw(port_);
+  ASSERT_TRUE(raw.connected());
+  raw.send(
+      "GET /one HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"
+      "GET /three HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_TRUE(raw.closed_by_peer());
+  const std::string received = raw.receive_until("never");
+  const auto one = received.find("\"/one\"");
+  const auto two = received.find("\"/two\"");
+  const auto three = received.find("\"/three\"");
+  ASSERT_NE(one, std::string::npos) << received;
+  ASSERT_NE(two, std::string::npos) << received;
+  ASSERT_NE(three, std::string::npos) << received;
+  EXPECT_LT(one, two);
+  EXPECT_LT(two, three);
+  // The last answer says the connection closes; the first two keep it.
+  EXPECT_NE(received.find("Connection: close\r\n"), std::string::npos);
+  EXPECT_EQ(received.find("Connection: close\r\n"), received.rfind("Connection: close\r\n"));
+}
+
+TEST_F(ListenerTest, ExpectContinueGetsAnInterimResponse) {
+  start(echo);
+  RawClient raw(port_);
+  raw.send("POST /p HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+  EXPECT_EQ(raw.receive_until("\r\n\r\n"), "HTTP/1.1 100 Continue\r\n\r\n");
+  raw.send("{}");
+  const std::string received = raw.receive_until("\"bodySize\":2");
+  EXPECT_NE(received.find("HTTP/1.1 200 OK\r\n"), std::string::npos) << received;
+}
+
+TEST_F(ListenerTest, Http10ClosesUnlessAskedToKeepAlive) {
+  start(echo);
+  RawClient closing(port_);
+  closing.send("GET /a HTTP/1.0\r\n\r\n");
+  EXPECT_TRUE(closing.closed_by_peer());
+  EXPECT_NE(closing.receive_until("never").find("Connection: close"), std::string::npos);
+
+  RawClient keeping(port_);
+  keeping.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  EXPECT_NE(keeping.receive_until("\"remote\"").find("Connection: keep-alive"), std::string::npos);
+}
+
+// Idle connections hold no thread: with a pool of 2, 200 open keep-alive
+// connections are all served, each in turn.
+TEST_F(ListenerTest, IdleConnectionsDoNotHoldThreads) {
+  start(echo, {.threads = 2});
+  std::vector<std::unique_ptr<RawClient>> clients;
+  for (int i = 0; i < 200; ++i) {
+    clients.push_back(std::make_unique<RawClient>(port_));
+    ASSERT_TRUE(clients.back()->connected()) << i;
+  }
+  for (int round = 0; round < 2; ++round) {
+    for (auto& client : clients) client->send("GET /k HTTP/1.1\r\nHost: x\r\n\r\n");
+    int answered = 0;
+    for (auto& client : clients) {
+      const std::string received = client->receive_until("HTTP/1.1 200 OK", round + 1);
+      if (received.find("HTTP/1.1 200 OK") != std::string::npos) ++answered;
+    }
+    EXPECT_EQ(answered, 200) << "round " << round;
+  }
+}
+
+// A request that runs inline is answered while every pool thread is held by
+// a blocking one (a get-session during sign-ups).
+TEST_F(ListenerTest, InlineRequestsAreNotQueuedBehindThePool) {
+  std::mutex mutex;
+  std::condition_variable released;
+  bool release = false;
+  std::atomic<int> blocked{0};
+  ListenerOptions options;
+  options.threads = 2;
+  options.runs_inline = [](const HttpRequest& request) { return request.method == "GET"; };
+  start(
+      [&](const HttpRequest& request) {
+        if (request.method == "POST") {
+          blocked.fetch_add(1);
+          std::unique_lock lock(mutex);
+          released.wait_for(lock, std::chrono::seconds(20), [&] { return release; });
+        }
+        return HttpResponse::json(200, R"({"ok":true})");
+      },
+      std::move(options));
+  std::vector<std::thread> posts;
+  for (int i = 0; i < 2; ++i) {
+    posts.emplace_back([this] { client().Post("/slow", "{}", "application/json"); });
+  }
+  while (blocked.load() < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto res = client().Get("/fast");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  {
+    std::lock_guard lock(mutex);
+    release = true;
+  }
+  released.notify_all();
+  for (auto& post : posts) post.join();
+}
+
+TEST_F(ListenerTest, StopClosesIdleConnectionsAtOnce) {
+  start(echo);
+  RawClient idle(port_);
+  idle.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  idle.receive_until("\"remote\"");
+  const auto started = std::chrono::steady_clock::now();
+  listener_->stop();
+  EXPECT_TRUE(idle.closed_by_peer());
+  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  started)
+                .count(),
+            1000);
 }
 
 TEST(ListenerLifecycle, OrderOfCalls) {

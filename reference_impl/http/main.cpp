@@ -101,8 +101,7 @@ int main(int argc, char** argv) {
   app.add_flag("--cross-domain", options.auth.cross_domain, "Add the crossDomain plugin");
   app.add_flag("--require-email-verification", options.auth.require_email_verification,
                "emailAndPassword.requireEmailVerification");
-  app.add_option("--threads", options.threads,
-                 "Connection threads (one per open connection); 0 serves 64 keep-alive clients")
+  app.add_option("--threads", options.threads, "Threads for requests that may block (POSTs); 0: 72")
       ->default_val(0)
       ->check(CLI::Range(0, 4096));
   app.add_option("--hash-workers", options.hash_workers,

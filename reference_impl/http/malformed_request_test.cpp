@@ -4,8 +4,8 @@
 // must get exactly the 4xx that Better Auth (or the Node HTTP layer in front
 // of it) gives, never a 5xx, and must leave every component and app table
 // byte-identical. Rows go through the listener, so the transport-level ones
-// (a garbage request line, a header without a colon) reach cpp-httplib's
-// parser as they would reach Node's.
+// (a garbage request line, a header without a colon) reach the listener's
+// parser (http1_codec) as they would reach Node's.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -67,7 +67,7 @@ std::optional<RawResponse> round_trip(int port, const std::string& bytes) {
   response.status = std::stoi(received.substr(9, 3));
   response.head = received.substr(0, end);
   response.body = received.substr(end + 4);
-  // Chunked bodies (cpp-httplib does not chunk fixed bodies; kept simple).
+  // The listener never chunks a response: the body is what follows the head.
   return response;
 }
 

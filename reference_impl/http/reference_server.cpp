@@ -398,7 +398,14 @@ authconf::Result<int, ServerError> ReferenceServer::start() {
                             .payload_max_bytes = http::kDefaultPayloadMaxBytes,
                             .keep_alive_max_count = 1'000'000,
                             .keep_alive_timeout_s = 5,
-                            .log = options.log},
+                            .log = options.log,
+                            // Only POSTs hash passwords or wait for a mail
+                            // floor; reads are answered on the event loop.
+                            .runs_inline =
+                                [](const HttpRequest& request) {
+                                  return request.method == "GET" || request.method == "HEAD" ||
+                                         request.method == "OPTIONS";
+                                }},
       [this](const HttpRequest& request) { return handle(request); });
   auto bound = impl_->listener->bind();
   if (!bound) {

@@ -73,9 +73,9 @@ struct ServerOptions {
   bool allow_reset = false;  // bridge POST /reset (feature `reset`)
   bool enable_clock = true;  // bridge PUT /clock (feature `clock`)
   std::string host = "127.0.0.1";
-  int port = 0;             // 0: an ephemeral port
-  std::size_t threads = 0;  // connection threads; 0: a default that serves 64 keep-alive clients
-  std::size_t hash_workers = 0;                         // scrypt workers; 0: cores - 1, at least 1
+  int port = 0;                  // 0: an ephemeral port
+  std::size_t threads = 0;       // threads for requests that may block (POSTs); 0: 72
+  std::size_t hash_workers = 0;  // scrypt workers; 0: cores - 1, at least 1
   std::optional<std::uint64_t> id_seed = std::nullopt;  // document ids (tests)
   // One line per request: method, path, status, milliseconds. Null: no log.
   std::function<void(const std::string&)> log = nullptr;
