@@ -34,3 +34,36 @@ function(authconf_add_unit_test)
     AUTHCONF_VECTORS_DIR="${AUTHCONF_VECTORS_DIR}")
   gtest_discover_tests(${T_NAME} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
 endfunction()
+
+# The target of the conformance suites, as cache variables; each one that is
+# set is passed to the suites' environment (else the environment's own, or
+# the embedded reference when AUTH_TARGET_URL is unset everywhere).
+set(AUTHCONF_TARGET_VARIABLES AUTH_TARGET_URL AUTH_TARGET_KEY AUTH_TARGET_ORIGIN
+    AUTH_TARGET_BASE_PATH AUTH_TARGET_EXPECTATIONS AUTH_TARGET_DATES)
+foreach(_variable IN LISTS AUTHCONF_TARGET_VARIABLES)
+  set(${_variable} "" CACHE STRING "Conformance target setting (see suites/README.md)")
+endforeach()
+set(AUTHCONF_RESULTS_DIR "${CMAKE_BINARY_DIR}/conformance" CACHE PATH
+    "Where the suites write their GoogleTest XML")
+
+# authconf_add_suite(AREA <area> SOURCES <files...>)
+# One conformance suite: the binary suite_<area>, one ctest entry `<area>`
+# with the labels `conformance` and `<area>`, writing
+# ${AUTHCONF_RESULTS_DIR}/<area>.xml for the report.
+function(authconf_add_suite)
+  cmake_parse_arguments(S "" "AREA" "SOURCES" ${ARGN})
+  add_executable(suite_${S_AREA} ${S_SOURCES})
+  target_link_libraries(suite_${S_AREA} PRIVATE authconf_suite authconf_warnings)
+  add_test(NAME ${S_AREA}
+           COMMAND suite_${S_AREA} --gtest_output=xml:${AUTHCONF_RESULTS_DIR}/${S_AREA}.xml)
+  set(_environment "")
+  foreach(_variable IN LISTS AUTHCONF_TARGET_VARIABLES)
+    if(NOT "${${_variable}}" STREQUAL "")
+      list(APPEND _environment "${_variable}=${${_variable}}")
+    endif()
+  endforeach()
+  set_tests_properties(${S_AREA} PROPERTIES LABELS "conformance;${S_AREA}" TIMEOUT 600)
+  if(_environment)
+    set_tests_properties(${S_AREA} PROPERTIES ENVIRONMENT "${_environment}")
+  endif()
+endfunction()
