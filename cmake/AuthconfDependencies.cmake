@@ -8,6 +8,7 @@ find_package(GTest REQUIRED)
 find_package(rapidcheck REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(uriparser 0.9 REQUIRED)
+find_package(CURL 7.88 REQUIRED)              # the harness's HTTP client (http and https)
 find_package(ICU 72 REQUIRED COMPONENTS uc i18n)  # UTS #46 hosts; collation for localeCompare
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)

@@ -7,9 +7,11 @@
 //   exchange->header("content-type");    // "application/json"
 //   exchange->curl_line();               // curl -sS -i -X GET 'http://…' -H '…'
 //
-// Over http and https (cpp-httplib with OpenSSL). The request goes out with
-// the caller's headers and body as given: no cookies of its own, no
-// redirects followed, no compression asked for. A 429 with `X-Retry-After`
+// Over http and https (libcurl, HTTP/1.1). The request goes out with the
+// caller's headers and body as given (plus Host and Content-Length): no
+// cookies of its own, no Accept or Expect, no redirects followed, no
+// compression asked for, the path not normalised. Response fields arrive
+// as sent, in order. A 429 with `X-Retry-After`
 // (Better Auth's rate limiter) is waited out and retried, within a bound;
 // past the bound the call fails with kRateLimited. Every exchange, retries
 // included, is appended to the current transcript (authconf/transcript.h).

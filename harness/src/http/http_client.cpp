@@ -1,13 +1,13 @@
 #include "authconf/http_client.h"
 
-#include <httplib.h>
+#include <curl/curl.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <map>
 #include <memory>
+#include <mutex>
 #include <regex>
 #include <thread>
 
@@ -51,37 +51,72 @@ std::optional<SplitUrl> split_url(std::string_view url) {
   return split;
 }
 
-// One keep-alive client per origin and thread; a request on a connection
-// the server has closed meanwhile is retried once on a fresh one.
-httplib::Client& client_for(const std::string& origin, int timeout_ms, bool fresh) {
-  thread_local std::map<std::string, std::unique_ptr<httplib::Client>> clients;
-  auto& slot = clients[origin];
-  if (!slot || fresh) {
-    slot = std::make_unique<httplib::Client>(origin);
-    slot->set_keep_alive(true);
-    slot->set_follow_location(false);
-    slot->set_url_encode(false);
-    slot->set_decompress(false);
-    const auto seconds = timeout_ms / 1000;
-    const auto micros = (timeout_ms % 1000) * 1000;
-    slot->set_connection_timeout(seconds, micros);
-    slot->set_read_timeout(seconds, micros);
-    slot->set_write_timeout(seconds, micros);
-  }
-  return *slot;
+// libcurl, not cpp-httplib: cpp-httplib 0.11 percent-decodes every response
+// header value (a Set-Cookie `%2F` arrives as `/`), which would break every
+// byte-exact cookie and Location check. One easy handle per thread keeps
+// its connections alive between requests; curl_easy_reset() keeps them.
+CURL* thread_handle() {
+  static std::once_flag initialised;
+  std::call_once(initialised, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  struct Handle {
+    CURL* curl = curl_easy_init();
+    ~Handle() { curl_easy_cleanup(curl); }
+  };
+  thread_local Handle handle;
+  curl_easy_reset(handle.curl);
+  return handle.curl;
 }
 
-TransportError transport_error(httplib::Error error) {
-  switch (error) {
-    case httplib::Error::ConnectionTimeout:
+TransportError transport_error(CURLcode code) {
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
       return TransportError::kTimeout;
-    case httplib::Error::SSLConnection:
-    case httplib::Error::SSLLoadingCerts:
-    case httplib::Error::SSLServerVerification:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return TransportError::kInvalidUrl;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
       return TransportError::kTlsFailed;
     default:
       return TransportError::kConnectionFailed;
   }
+}
+
+struct Received {
+  HeaderList headers;
+  std::string body;
+};
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* received = static_cast<Received*>(user);
+  std::string_view line(data, size * count);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (line.starts_with("HTTP/")) {
+    received->headers.clear();  // an interim 1xx answer came first
+  } else if (const std::size_t colon = line.find(':'); colon != std::string_view::npos) {
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    received->headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+  }
+  return size * count;
+}
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  static_cast<Received*>(user)->body.append(data, size * count);
+  return size * count;
+}
+
+bool has_header(const HeaderList& headers, std::string_view name) {
+  for (const auto& [field, value] : headers) {
+    if (iequal(field, name)) return true;
+  }
+  return false;
 }
 
 std::string shell_quote(std::string_view text) {
@@ -96,33 +131,70 @@ std::string shell_quote(std::string_view text) {
   return out + "'";
 }
 
-Result<Exchange, TransportError> send_once(const HttpRequestSpec& request, const SplitUrl& url,
+Result<Exchange, TransportError> send_once(const HttpRequestSpec& request,
                                            const HttpOptions& options) {
-  httplib::Request outgoing;
-  outgoing.method = request.method;
-  outgoing.path = url.path;
-  for (const auto& [name, value] : request.headers) outgoing.headers.emplace(name, value);
-  outgoing.body = request.body;
+  CURL* curl = thread_handle();
+  Received received;
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  // The target as written: no dot-segment squashing, no redirects followed,
+  // HTTP/1.1 as the real servers speak it, no compression asked for.
+  curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout_ms));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.timeout_ms));
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &received);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &received);
+
+  const bool has_body = !request.body.empty() || request.method == "POST" ||
+                        request.method == "PUT" || request.method == "PATCH";
+  if (request.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else if (request.method == "GET" && !has_body) {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  if (has_body) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+  }
+  // Only the caller's fields (and Host, Content-Length): curl's own Accept,
+  // Expect and form Content-Type are switched off unless the caller set them.
+  curl_slist* headers = nullptr;
+  for (const auto& [name, value] : request.headers) {
+    // "Name;" is curl's spelling of a field with an empty value.
+    const std::string line = value.empty() ? name + ";" : name + ": " + value;
+    headers = curl_slist_append(headers, line.c_str());
+  }
+  for (const char* name : {"Accept", "Expect", "Content-Type"}) {
+    if (!has_header(request.headers, name)) {
+      headers = curl_slist_append(headers, (std::string(name) + ":").c_str());
+    }
+  }
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+
   const auto started = Clock::now();
-  httplib::Result result = client_for(url.origin, options.timeout_ms, false).send(outgoing);
-  if (!result &&
-      (result.error() == httplib::Error::Read || result.error() == httplib::Error::Write ||
-       result.error() == httplib::Error::Connection)) {
-    result = client_for(url.origin, options.timeout_ms, true).send(outgoing);
+  const CURLcode code = curl_easy_perform(curl);
+  curl_slist_free_all(headers);
+  if (code != CURLE_OK) {
+    return fail(transport_error(code),
+                request.method + " " + request.url + ": " + curl_easy_strerror(code));
   }
-  if (!result) {
-    return fail(transport_error(result.error()),
-                request.method + " " + request.url + ": " + httplib::to_string(result.error()));
-  }
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   Exchange exchange;
   exchange.method = request.method;
   exchange.url = request.url;
   exchange.request_headers = request.headers;
   exchange.request_body = request.body;
-  exchange.status = result->status;
-  for (const auto& [name, value] : result->headers)
-    exchange.response_headers.emplace_back(name, value);
-  exchange.response_body = result->body;
+  exchange.status = static_cast<int>(status);
+  exchange.response_headers = std::move(received.headers);
+  exchange.response_body = std::move(received.body);
   exchange.elapsed_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   return exchange;
 }
@@ -189,7 +261,7 @@ Result<Exchange, TransportError> send_http(const HttpRequestSpec& request,
   const auto url = split_url(request.url);
   if (!url) return fail(TransportError::kInvalidUrl, request.url);
   for (int attempt = 0;; ++attempt) {
-    auto exchange = send_once(request, *url, options);
+    auto exchange = send_once(request, options);
     if (!exchange) return exchange;
     transcript::record(*exchange);
     if (exchange->status != 429) return exchange;

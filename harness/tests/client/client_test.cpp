@@ -108,6 +108,11 @@ TEST_F(ClientTest, ABrowserKeepsItsSession) {
   ASSERT_EQ(signed_up->status, 200) << signed_up->response_body;
   EXPECT_TRUE(browser.cookie("session_token").has_value());
   EXPECT_TRUE(browser.refused_cookies().empty());
+  // Field values arrive as sent: the signature's base64 padding stays
+  // percent-encoded (cpp-httplib's client would have decoded it to '=').
+  const auto set_cookies = signed_up->headers_named("set-cookie");
+  ASSERT_FALSE(set_cookies.empty());
+  EXPECT_NE(set_cookies[0].find("%3D;"), std::string::npos) << set_cookies[0];
   auto session = browser.get(target_->auth_path("/get-session"));
   ASSERT_TRUE(session);
   EXPECT_EQ(json_body(*session).json["user"]["email"], email);
