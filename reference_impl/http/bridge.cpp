@@ -142,13 +142,15 @@ Json Bridge::capabilities() const {
                        {"expiresIn", options.jwt_expiration_s}};
   }
   caps["plugins"] = auth_.plugin_ids();
-  caps["config"] = Json{{"emailAndPassword", true},
-                        {"emailVerification", true},
-                        {"requireEmailVerification", options.require_email_verification},
-                        {"deleteUser", options.delete_user},
-                        {"changeEmail", options.change_email},
-                        {"rateLimit", options.rate_limit},
-                        {"cors", to_string(options.cors)}};
+  caps["config"] =
+      Json{{"emailAndPassword", true},
+           {"emailVerification", true},
+           {"requireEmailVerification", options.require_email_verification},
+           {"deleteUser", options.delete_user},
+           {"changeEmail", options.change_email},
+           {"rateLimit", options.rate_limit},
+           {"revokeSessionsOnPasswordReset", options.revoke_sessions_on_password_reset},
+           {"cors", to_string(options.cors)}};
   caps["features"] = Json{{"adapter", true},
                           {"tables", true},
                           {"triggers", true},

@@ -218,7 +218,7 @@ TEST_F(BridgeTest, CapabilitiesTellTheTruthAboutTheDefaults) {
           R"("jwt":{"alg":"RS256","issuer":"http://127.0.0.1:8787","audience":"convex","expiresIn":900},)"
           R"("plugins":["convex"],)"
           R"("config":{"emailAndPassword":true,"emailVerification":true,"requireEmailVerification":false,)"
-          R"("deleteUser":false,"changeEmail":false,"rateLimit":false,"cors":"hono"},)"
+          R"("deleteUser":false,"changeEmail":false,"rateLimit":false,"revokeSessionsOnPasswordReset":false,"cors":"hono"},)"
           R"("features":{"adapter":true,"tables":true,"triggers":true,"faults":true,"outbox":true,)"
           R"("identity":true,"reset":true,"clock":true},)"
           R"("appUsers":{"table":"users","authIdField":"authId","fields":{"email":"email","name":"name"}}})");
@@ -248,9 +248,10 @@ TEST_F(BridgeTest, CapabilitiesFollowTheOptions) {
       caps["jwt"].dump(),
       R"({"alg":"EdDSA","issuer":"https://auth.example.test","audience":"convex","expiresIn":600})");
   EXPECT_EQ(caps["plugins"].dump(), R"(["convex","cross-domain"])");
-  EXPECT_EQ(caps["config"].dump(),
-            R"({"emailAndPassword":true,"emailVerification":true,"requireEmailVerification":true,)"
-            R"("deleteUser":true,"changeEmail":true,"rateLimit":true,"cors":"convex"})");
+  EXPECT_EQ(
+      caps["config"].dump(),
+      R"({"emailAndPassword":true,"emailVerification":true,"requireEmailVerification":true,)"
+      R"("deleteUser":true,"changeEmail":true,"rateLimit":true,"revokeSessionsOnPasswordReset":false,"cors":"convex"})");
   EXPECT_EQ(caps["features"]["reset"], false);
   EXPECT_EQ(caps["features"]["clock"], false);
 }

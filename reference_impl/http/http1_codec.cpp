@@ -171,6 +171,7 @@ ParseResult parse_request(std::string_view bytes, const ParseLimits& limits) {
   bool connection_close = false;
   bool connection_keep_alive = false;
   bool expect_continue = false;
+  int host_fields = 0;
   for (std::size_t i = 1; i < lines.size(); ++i) {
     const std::string_view line = lines[i];
     if (line.front() == ' ' || line.front() == '\t') return refuse(400);  // obs-fold
@@ -192,9 +193,14 @@ ParseResult parse_request(std::string_view bytes, const ParseLimits& limits) {
       connection_keep_alive = connection_keep_alive || has_token(value, "keep-alive");
     } else if (iequals(name, "expect")) {
       expect_continue = iequals(value, "100-continue");
+    } else if (iequals(name, "host")) {
+      ++host_fields;
     }
     request.headers.add(std::string(name), std::string(value));
   }
+  // RFC 9112 §3.2: an HTTP/1.1 request without exactly one Host is a 400
+  // (Node answers so too); HTTP/1.0 clients may leave it out.
+  if (host_fields > 1 || (!http10 && host_fields == 0)) return refuse(400);
   result.head_complete = true;
   result.keep_alive = http10 ? connection_keep_alive && !connection_close : !connection_close;
 

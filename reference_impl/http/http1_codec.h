@@ -16,6 +16,7 @@
 //     not `METHOD SP target SP HTTP/1.x`, a method outside GET, HEAD, POST,
 //     PUT, PATCH, DELETE, OPTIONS: 400;
 //   - a field is_valid_header_field() refuses: 400;
+//   - an HTTP/1.1 request without a Host field, or any with two: 400;
 //   - Content-Length and Transfer-Encoding together, two different
 //     Content-Lengths, a Transfer-Encoding other than `chunked`, a broken
 //     chunk: 400 (the usual request-smuggling guards);

@@ -41,14 +41,18 @@ std::vector<ParseRow> parse_rows() {
       {"pipelined_second_request_left_over", get + get, kComplete, 0, "GET", "/api/auth/ok?x=%20",
        "", get.size()},
       {"leading_empty_lines_ignored", "\r\n\r\n" + get, kComplete, 0, "GET", "/api/auth/ok?x=%20"},
-      {"content_length_body", "POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", kComplete, 0,
-       "POST", "/p", "hello"},
-      {"body_not_all_there", "POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhel", kIncomplete},
-      {"body_at_the_limit", "POST /p HTTP/1.1\r\nContent-Length: 16\r\n\r\n" + std::string(16, 'a'),
+      {"content_length_body", "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
+       kComplete, 0, "POST", "/p", "hello"},
+      {"body_not_all_there", "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhel",
+       kIncomplete},
+      {"body_at_the_limit",
+       "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 16\r\n\r\n" + std::string(16, 'a'),
        kComplete, 0, "POST", "/p", std::string(16, 'a')},
-      {"body_over_the_limit", "POST /p HTTP/1.1\r\nContent-Length: 17\r\n\r\n", kRefused, 413},
+      {"body_over_the_limit", "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n", kRefused,
+       413},
       {"content_length_with_twenty_digits",
-       "POST /p HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n", kRefused, 413},
+       "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n", kRefused,
+       413},
       {"chunked", chunked_request("3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\nTrailer: t\r\n\r\n"),
        kComplete, 0, "POST", "/b", "abcde"},
       {"chunked_incomplete", chunked_request("3\r\nab"), kIncomplete},
@@ -56,42 +60,44 @@ std::vector<ParseRow> parse_rows() {
       {"chunked_bad_size", chunked_request("zz\r\nab\r\n0\r\n\r\n"), kRefused, 400},
       {"chunked_missing_crlf_after_data", chunked_request("2\r\nabXY0\r\n\r\n"), kRefused, 400},
       {"chunked_and_content_length",
-       "POST /p HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", kRefused,
-       400},
-      {"transfer_encoding_not_chunked", "POST /p HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
+       "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
        kRefused, 400},
+      {"transfer_encoding_not_chunked",
+       "POST /p HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", kRefused, 400},
       {"two_different_content_lengths",
-       "POST /p HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", kRefused, 400},
-      {"two_equal_content_lengths",
-       "POST /p HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab", kComplete, 0, "POST",
-       "/p", "ab"},
-      {"content_length_not_digits", "POST /p HTTP/1.1\r\nContent-Length: 1e3\r\n\r\n", kRefused,
+       "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", kRefused,
        400},
-      {"connection_close", "GET / HTTP/1.1\r\nConnection: close\r\n\r\n", kComplete, 0, "GET", "/",
-       "", 0, false},
+      {"two_equal_content_lengths",
+       "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab", kComplete,
+       0, "POST", "/p", "ab"},
+      {"content_length_not_digits", "POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 1e3\r\n\r\n",
+       kRefused, 400},
+      {"connection_close", "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", kComplete, 0,
+       "GET", "/", "", 0, false},
       {"http10_closes_by_default", "GET / HTTP/1.0\r\n\r\n", kComplete, 0, "GET", "/", "", 0,
        false},
       {"http10_keep_alive_asked", "GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", kComplete, 0,
        "GET", "/", "", 0, true},
       {"bare_lf", "GET / HTTP/1.1\nHost: x\n\n", kRefused, 400},
       {"bare_lf_in_a_header", "GET / HTTP/1.1\r\nHost: x\n\r\n", kRefused, 400},
-      {"obs_fold", "GET / HTTP/1.1\r\nX-A: a\r\n b\r\n\r\n", kRefused, 400},
-      {"no_colon", "GET / HTTP/1.1\r\nX-A\r\n\r\n", kRefused, 400},
-      {"space_in_a_name", "GET / HTTP/1.1\r\nX A: b\r\n\r\n", kRefused, 400},
-      {"space_before_the_colon", "GET / HTTP/1.1\r\nX-A : b\r\n\r\n", kRefused, 400},
-      {"nul_in_a_value", std::string("GET / HTTP/1.1\r\nX-A: a\0b\r\n\r\n", 28), kRefused, 400},
-      {"unknown_method", "BREW /pot HTTP/1.1\r\n\r\n", kRefused, 400},
-      {"lower_case_method", "get / HTTP/1.1\r\n\r\n", kRefused, 400},
-      {"unknown_version", "GET / HTTP/9.9\r\n\r\n", kRefused, 400},
-      {"two_spaces", "GET  / HTTP/1.1\r\n\r\n", kRefused, 400},
-      {"garbage_line", "HELLO\r\n\r\n", kRefused, 400},
-      {"request_line_too_long", "GET /" + std::string(80, 'a') + " HTTP/1.1\r\n\r\n", kRefused,
-       414},
-      {"request_line_too_long_before_its_end", "GET /" + std::string(80, 'a'), kRefused, 414},
-      {"header_line_too_long", "GET / HTTP/1.1\r\nX-A: " + std::string(80, 'a') + "\r\n\r\n",
+      {"obs_fold", "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n", kRefused, 400},
+      {"no_colon", "GET / HTTP/1.1\r\nHost: x\r\nX-A\r\n\r\n", kRefused, 400},
+      {"space_in_a_name", "GET / HTTP/1.1\r\nHost: x\r\nX A: b\r\n\r\n", kRefused, 400},
+      {"space_before_the_colon", "GET / HTTP/1.1\r\nHost: x\r\nX-A : b\r\n\r\n", kRefused, 400},
+      {"nul_in_a_value", std::string("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n", 37),
        kRefused, 400},
+      {"unknown_method", "BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n", kRefused, 400},
+      {"lower_case_method", "get / HTTP/1.1\r\nHost: x\r\n\r\n", kRefused, 400},
+      {"unknown_version", "GET / HTTP/9.9\r\n\r\n", kRefused, 400},
+      {"two_spaces", "GET  / HTTP/1.1\r\nHost: x\r\n\r\n", kRefused, 400},
+      {"garbage_line", "HELLO\r\n\r\n", kRefused, 400},
+      {"request_line_too_long", "GET /" + std::string(80, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n",
+       kRefused, 414},
+      {"request_line_too_long_before_its_end", "GET /" + std::string(80, 'a'), kRefused, 414},
+      {"header_line_too_long",
+       "GET / HTTP/1.1\r\nHost: x\r\nX-A: " + std::string(80, 'a') + "\r\n\r\n", kRefused, 400},
       {"head_too_large",
-       "GET / HTTP/1.1\r\n" +
+       "GET / HTTP/1.1\r\nHost: x\r\n" +
            [] {
              std::string fields;
              for (int i = 0; i < 10; ++i)
@@ -102,6 +108,8 @@ std::vector<ParseRow> parse_rows() {
        kRefused, 431},
       {"head_incomplete", "GET / HTTP/1.1\r\nHost: x\r\n", kIncomplete},
       {"nothing_yet", "", kIncomplete},
+      {"http11_without_host", "GET / HTTP/1.1\r\nX-A: b\r\n\r\n", kRefused, 400},
+      {"two_hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", kRefused, 400},
   };
 }
 
@@ -146,7 +154,7 @@ TEST(ParseRequest, EveryPrefixOfAValidRequestIsIncomplete) {
 
 TEST(ParseRequest, HeadersKeepTheirOrderCaseAndTrimmedValues) {
   const ParseResult result = parse_request(
-      "GET / HTTP/1.1\r\nX-One:  a b \t\r\nset-COOKIE: c=1\r\nX-One: second\r\n\r\n", {});
+      "GET / HTTP/1.0\r\nX-One:  a b \t\r\nset-COOKIE: c=1\r\nX-One: second\r\n\r\n", {});
   ASSERT_EQ(result.outcome, ParseOutcome::kComplete);
   const auto& fields = result.request.headers.fields();
   ASSERT_EQ(fields.size(), 3u);
@@ -157,7 +165,8 @@ TEST(ParseRequest, HeadersKeepTheirOrderCaseAndTrimmedValues) {
 }
 
 TEST(ParseRequest, ExpectContinueIsReportedWhileTheBodyIsMissing) {
-  const std::string head = "POST /p HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n";
+  const std::string head =
+      "POST /p HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n";
   EXPECT_TRUE(parse_request(head, {}).expects_continue);
   const ParseResult complete = parse_request(head + "{}", {});
   EXPECT_EQ(complete.outcome, ParseOutcome::kComplete);

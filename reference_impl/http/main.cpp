@@ -98,6 +98,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--enable-delete-user", options.auth.delete_user, "user.deleteUser.enabled");
   app.add_flag("--enable-change-email", options.auth.change_email, "user.changeEmail.enabled");
+  app.add_flag("--revoke-sessions-on-password-reset",
+               options.auth.revoke_sessions_on_password_reset,
+               "emailAndPassword.revokeSessionsOnPasswordReset");
   app.add_flag("--cross-domain", options.auth.cross_domain, "Add the crossDomain plugin");
   app.add_flag("--require-email-verification", options.auth.require_email_verification,
                "emailAndPassword.requireEmailVerification");
