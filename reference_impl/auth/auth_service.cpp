@@ -1,9 +1,13 @@
 #include "auth/auth_service.h"
 
+#include <cmath>
 #include <iostream>
+#include <utility>
+#include <vector>
 
 #include "auth/api_error.h"
 #include "auth/routes.h"
+#include "store/js_value.h"
 
 namespace authref {
 namespace {
@@ -64,6 +68,91 @@ std::string replace_lone_surrogate_escapes(std::string_view text) {
     }
   }
   return out;
+}
+
+// Whether `token` is a JSON number: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool is_json_number(std::string_view token) {
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t start = i;
+    while (i < token.size() && token[i] >= '0' && token[i] <= '9') ++i;
+    return i - start;
+  };
+  if (i < token.size() && token[i] == '-') ++i;
+  const std::size_t integer_at = i;
+  const std::size_t integer_digits = digits();
+  if (integer_digits == 0 || (integer_digits > 1 && token[integer_at] == '0')) return false;
+  if (i < token.size() && token[i] == '.') {
+    ++i;
+    if (digits() == 0) return false;
+  }
+  if (i < token.size() && (token[i] == 'e' || token[i] == 'E')) {
+    ++i;
+    if (i < token.size() && (token[i] == '+' || token[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == token.size();
+}
+
+// A number literal beyond the double range (1e999, -1e999, 400 digits):
+// JSON.parse reads it as Infinity or -Infinity, nlohmann refuses it as a
+// "number overflow". Each such literal outside strings becomes 0 in `text`;
+// the answer lists, in order, its ordinal among the document's number
+// literals and the value to put back in its place.
+std::vector<std::pair<std::size_t, double>> replace_overflowing_numbers(std::string& text) {
+  const auto in_number = [](char c) {
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+  };
+  std::vector<std::pair<std::size_t, double>> infinite;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // of the literals to replace
+  std::size_t ordinal = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c != '-' && (c < '0' || c > '9')) continue;
+    std::size_t end = i;
+    while (end < text.size() && in_number(text[end])) ++end;
+    const std::string_view token = std::string_view(text).substr(i, end - i);
+    // A run that is no number is a syntax error the parser reports; within
+    // valid JSON a number is never adjacent to another number character.
+    if (is_json_number(token)) {
+      // Only an exponent or more than 308 integer digits reach 1.8e308.
+      if (token.find_first_of("eE") != std::string_view::npos || token.size() > 308) {
+        const Json literal = std::string(token);
+        const double value = js_to_number(&literal);  // Number(token), as JSON.parse reads it
+        if (!std::isfinite(value)) {
+          infinite.emplace_back(ordinal, value);
+          spans.emplace_back(i, end - i);
+        }
+      }
+      ++ordinal;
+    }
+    i = end - 1;
+  }
+  if (spans.empty()) return infinite;
+  std::string replaced;
+  replaced.reserve(text.size());
+  std::size_t copied = 0;
+  for (const auto& [at, length] : spans) {
+    replaced.append(text, copied, at - copied);
+    replaced.push_back('0');
+    copied = at + length;
+  }
+  replaced.append(text, copied);
+  text = std::move(replaced);
+  return infinite;
 }
 
 Json query_object(std::string_view query) {
@@ -168,11 +257,22 @@ std::optional<Json> parse_request_json(std::string_view body) {
   // nested 400,000 deep would overflow a connection thread's stack the first
   // time an endpoint copied a field of it. JSON.parse itself would accept it;
   // the reference refuses nesting past kMaxRequestJsonDepth as invalid JSON.
+  const auto infinite = replace_overflowing_numbers(text);
   bool too_deep = false;
+  std::size_t numbers_seen = 0;
+  std::size_t next_infinite = 0;
   Json parsed = Json::parse(
       text,
-      [&too_deep](int depth, Json::parse_event_t, Json&) {
+      [&](int depth, Json::parse_event_t event, Json& value) {
         if (depth >= kMaxRequestJsonDepth) too_deep = true;  // depth counts from 0
+        // Number values arrive in document order: the literals that stood
+        // for an infinity (parsed as 0) take it back.
+        if (event == Json::parse_event_t::value && value.is_number()) {
+          if (next_infinite < infinite.size() && infinite[next_infinite].first == numbers_seen) {
+            value = infinite[next_infinite++].second;
+          }
+          ++numbers_seen;
+        }
         return !too_deep;
       },
       false);

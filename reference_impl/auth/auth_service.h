@@ -80,7 +80,8 @@ inline constexpr int kMaxRequestJsonDepth = 512;
 // JSON.parse of a request body: text decoded as UTF-8 (lossy, BOM
 // dropped); nullopt on a syntax error or nesting deeper than
 // kMaxRequestJsonDepth. Unpaired surrogate escapes, which JSON.parse
-// accepts, are read as U+FFFD.
+// accepts, are read as U+FFFD. A number literal too large for a double
+// (1e999) is Infinity or -Infinity, as JSON.parse reads it.
 std::optional<Json> parse_request_json(std::string_view body);
 
 }  // namespace authref

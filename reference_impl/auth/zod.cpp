@@ -1,5 +1,7 @@
 #include "auth/zod.h"
 
+#include <cmath>
+
 namespace authref {
 
 std::string_view zod_type_name(const Json* value) {
@@ -9,7 +11,14 @@ std::string_view zod_type_name(const Json* value) {
   if (value->is_object()) return "object";
   if (value->is_boolean()) return "boolean";
   if (value->is_string()) return "string";
-  if (value->is_number()) return "number";
+  if (value->is_number()) {
+    // en.js getTypeName: String(input) for a non-finite number, "NaN" for
+    // parsedType's "nan". JSON.parse gives Infinity for 1e999.
+    const double number = value->get<double>();
+    if (std::isnan(number)) return "NaN";
+    if (std::isinf(number)) return number > 0 ? "Infinity" : "-Infinity";
+    return "number";
+  }
   return "unknown";
 }
 
@@ -87,7 +96,8 @@ std::optional<std::string> field_issue(const ZodField& field, const Json* value)
       if (!value->is_boolean()) return expected("boolean");
       return std::nullopt;
     case ZodType::kNumber:
-      if (!value->is_number()) return expected("number");
+      // z.number() refuses NaN and the infinities too.
+      if (!value->is_number() || !std::isfinite(value->get<double>())) return expected("number");
       return std::nullopt;
     case ZodType::kCoerceBoolean:
     case ZodType::kAny:

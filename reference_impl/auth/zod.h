@@ -51,7 +51,8 @@ std::optional<std::string> validate_object(const ObjectSchema& schema, const Jso
 // zod 4's email pattern (spec/better-auth-wire.md §2.1).
 bool is_zod_email(std::string_view text);
 
-// zod's name for a value's type in "received <type>".
+// zod's name for a value's type in "received <type>": a non-finite number
+// is named by its value ("Infinity", "-Infinity", "NaN").
 std::string_view zod_type_name(const Json* value);
 
 }  // namespace authref

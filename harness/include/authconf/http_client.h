@@ -18,6 +18,7 @@
 #pragma once
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -89,6 +90,9 @@ Result<RawResponse, TransportError> send_raw(std::string_view origin, std::strin
 // "200 application/json {"ok":true}" with the body cut and secrets
 // redacted, for failure messages.
 std::string describe(const Exchange& exchange);
+
+// How GoogleTest prints an Exchange in a failed assertion: describe().
+void PrintTo(const Exchange& exchange, std::ostream* out);
 
 // Replaces secrets in text meant for people: cookie values, bearer tokens,
 // JWTs, the bridge key, passwords in JSON bodies.

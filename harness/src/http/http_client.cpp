@@ -364,6 +364,10 @@ std::string describe(const Exchange& exchange) {
   return redact(text);
 }
 
+void PrintTo(const Exchange& exchange, std::ostream* out) {
+  *out << exchange.method << " " << exchange.url << " -> " << describe(exchange);
+}
+
 std::string redact(std::string_view text) {
   static const std::regex kCookieValue(
       R"(((?:^|[\s'>])(?:cookie|set-cookie|better-auth-cookie|set-better-auth-cookie):\s*)([^\n']*))",
