@@ -62,7 +62,12 @@ function(authconf_add_suite)
       list(APPEND _environment "${_variable}=${${_variable}}")
     endif()
   endforeach()
-  set_tests_properties(${S_AREA} PROPERTIES LABELS "conformance;${S_AREA}" TIMEOUT 600)
+  # The suites of one run share its target: a fault or clock offset one suite
+  # installs must not reach another suite's requests, so they never overlap
+  # (with the embedded reference each would have its own, but AUTH_TARGET_URL
+  # may be set when ctest runs, after configuration).
+  set_tests_properties(${S_AREA} PROPERTIES LABELS "conformance;${S_AREA}" TIMEOUT 600
+                                            RESOURCE_LOCK authconf_target)
   if(_environment)
     set_tests_properties(${S_AREA} PROPERTIES ENVIRONMENT "${_environment}")
   endif()
