@@ -25,6 +25,8 @@
 #include <utility>
 #include <vector>
 
+#include "../common/site_template.h"
+
 namespace authconf {
 namespace {
 
@@ -107,61 +109,7 @@ void expect_sane_allow_origin(const Exchange& exchange) {
 // ---------------------------------------------------------------------------------------
 // The site origin and its variants.
 
-struct Site {
-  std::string origin;    // http://localhost:5173
-  std::string scheme;    // http
-  std::string hostname;  // localhost
-  std::string port;      // ":5173", or ""
-  std::string base;      // the target's own origin (Better Auth's baseURL)
-};
-
-std::optional<Site> site() {
-  Site s;
-  s.origin = target().site_origin();
-  auto parts = parse_url(s.origin);
-  auto base = origin_of(target().url());
-  if (!parts || !base) return std::nullopt;
-  s.scheme = parts->protocol.substr(0, parts->protocol.size() - 1);
-  s.hostname = parts->hostname;
-  s.port = parts->port.empty() ? "" : ":" + parts->port;
-  s.base = *base;
-  return s;
-}
-
-std::string upper(std::string text) {
-  std::ranges::transform(text, text.begin(),
-                         [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return text;
-}
-
-// Replaces {site}, {upper-site}, {base}, {scheme}, {other-scheme}, {hostname}, {host},
-// {port} and {other-port}.
-std::string expand(std::string_view text, const Site& s) {
-  std::string out(text);
-  const auto other_port = [&] {
-    if (s.port.empty()) return std::string(":8443");
-    const int port = std::stoi(s.port.substr(1));
-    return ":" + std::to_string(port == 65535 ? 1 : port + 1);
-  };
-  const std::pair<std::string, std::string> substitutions[] = {
-      {"{site}", s.origin},
-      {"{upper-site}", upper(s.origin)},
-      {"{base}", s.base},
-      {"{scheme}", s.scheme},
-      {"{other-scheme}", s.scheme == "https" ? "http" : "https"},
-      {"{hostname}", s.hostname},
-      {"{host}", s.hostname + s.port},
-      {"{other-port}", other_port()},
-      {"{port}", s.port},
-  };
-  for (const auto& [from, to] : substitutions) {
-    for (std::size_t at = out.find(from); at != std::string::npos; at = out.find(from, at)) {
-      out.replace(at, from.size(), to);
-      at += to.size();
-    }
-  }
-  return out;
-}
+using namespace site_template;
 
 // ---------------------------------------------------------------------------------------
 // A. One table of exchanges: a request, the status, and the CORS fields expected exactly

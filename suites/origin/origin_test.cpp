@@ -29,6 +29,8 @@
 #include <string_view>
 #include <vector>
 
+#include "../common/site_template.h"
+
 namespace authconf {
 namespace {
 
@@ -89,62 +91,7 @@ std::string test_name(std::string_view id) {
 // ---------------------------------------------------------------------------------------
 // The site origin and its hostile variants.
 
-// The parts of the site origin the variants are built from.
-struct Site {
-  std::string origin;    // http://localhost:5173
-  std::string scheme;    // http
-  std::string hostname;  // localhost
-  std::string port;      // ":5173", or "" for the scheme's default
-  std::string base;      // the origin of Better Auth's baseURL (the target's own origin)
-};
-
-std::optional<Site> site() {
-  Site site;
-  site.origin = target().site_origin();
-  auto parts = parse_url(site.origin);
-  auto base = origin_of(target().url());
-  if (!parts || !base) return std::nullopt;
-  site.scheme = parts->protocol.substr(0, parts->protocol.size() - 1);
-  site.hostname = parts->hostname;
-  site.port = parts->port.empty() ? "" : ":" + parts->port;
-  site.base = *base;
-  return site;
-}
-
-std::string upper(std::string text) {
-  std::ranges::transform(text, text.begin(),
-                         [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return text;
-}
-
-// Replaces {site}, {upper-site}, {base}, {scheme}, {hostname}, {port}, {host},
-// {other-port} and {other-scheme} in a row's template.
-std::string expand(std::string_view text, const Site& s) {
-  std::string out(text);
-  const auto other_port = [&] {
-    if (s.port.empty()) return std::string(":8443");
-    const int port = std::stoi(s.port.substr(1));
-    return ":" + std::to_string(port == 65535 ? 1 : port + 1);
-  };
-  const std::pair<std::string, std::string> substitutions[] = {
-      {"{site}", s.origin},
-      {"{upper-site}", upper(s.origin)},
-      {"{base}", s.base},
-      {"{scheme}", s.scheme},
-      {"{other-scheme}", s.scheme == "https" ? "http" : "https"},
-      {"{hostname}", s.hostname},
-      {"{host}", s.hostname + s.port},
-      {"{other-port}", other_port()},
-      {"{port}", s.port},
-  };
-  for (const auto& [from, to] : substitutions) {
-    for (std::size_t at = out.find(from); at != std::string::npos; at = out.find(from, at)) {
-      out.replace(at, from.size(), to);
-      at += to.size();
-    }
-  }
-  return out;
-}
+using namespace site_template;
 
 // The trusted origins of the target as Better Auth computes them for a default
 // configuration: the baseURL's origin and the site origin (trustedOrigins).
