@@ -39,7 +39,7 @@ endfunction()
 # set is passed to the suites' environment (else the environment's own, or
 # the embedded reference when AUTH_TARGET_URL is unset everywhere).
 set(AUTHCONF_TARGET_VARIABLES AUTH_TARGET_URL AUTH_TARGET_KEY AUTH_TARGET_ORIGIN
-    AUTH_TARGET_BASE_PATH AUTH_TARGET_EXPECTATIONS AUTH_TARGET_DATES)
+    AUTH_TARGET_BASE_PATH AUTH_TARGET_EXPECTATIONS AUTH_TARGET_DATES AUTH_TARGET_CA_FILE)
 foreach(_variable IN LISTS AUTHCONF_TARGET_VARIABLES)
   set(${_variable} "" CACHE STRING "Conformance target setting (see suites/README.md)")
 endforeach()
@@ -71,4 +71,39 @@ function(authconf_add_suite)
   if(_environment)
     set_tests_properties(${S_AREA} PROPERTIES ENVIRONMENT "${_environment}")
   endif()
+  set_property(GLOBAL APPEND PROPERTY AUTHCONF_SUITE_AREAS ${S_AREA})
+endfunction()
+
+# authconf_add_target_run(NAME <run> START <command...> [SUITES <areas...>])
+# Runs suites against a target that a script starts (fixtures/targets/):
+# the ctest fixture `<run>.start` runs START with the token <STATE> replaced
+# by the run's state directory (the script writes <STATE>/target.env), each
+# suite runs as `<run>/<area>` through fixtures/targets/with-target, and
+# `<run>.stop` ends the target whatever happened. SUITES defaults to every
+# suite. Labels: `targets` and <run>; the XML goes to
+# ${CMAKE_BINARY_DIR}/targets/<run>/<area>.xml, apart from the default run's.
+function(authconf_add_target_run)
+  cmake_parse_arguments(R "" "NAME" "START;SUITES" ${ARGN})
+  if(NOT R_SUITES)
+    get_property(R_SUITES GLOBAL PROPERTY AUTHCONF_SUITE_AREAS)
+  endif()
+  set(_state "${CMAKE_BINARY_DIR}/targets/${R_NAME}")
+  set(_targets_dir "${PROJECT_SOURCE_DIR}/fixtures/targets")
+  list(TRANSFORM R_START REPLACE "<STATE>" "${_state}")
+  add_test(NAME ${R_NAME}.start COMMAND ${R_START})
+  add_test(NAME ${R_NAME}.stop COMMAND ${_targets_dir}/stop ${_state})
+  set_tests_properties(${R_NAME}.start PROPERTIES FIXTURES_SETUP ${R_NAME} LABELS "targets;${R_NAME}"
+                                                  TIMEOUT 60)
+  set_tests_properties(${R_NAME}.stop PROPERTIES FIXTURES_CLEANUP ${R_NAME} LABELS "targets;${R_NAME}"
+                                                 TIMEOUT 60)
+  foreach(_area IN LISTS R_SUITES)
+    add_test(NAME ${R_NAME}/${_area}
+             COMMAND ${_targets_dir}/with-target ${_state} $<TARGET_FILE:suite_${_area}>
+                     --gtest_output=xml:${_state}/${_area}.xml)
+    # One suite at a time per target, as for the default run; different
+    # targets run side by side.
+    set_tests_properties(${R_NAME}/${_area} PROPERTIES
+      FIXTURES_REQUIRED ${R_NAME} LABELS "targets;${R_NAME}" TIMEOUT 600
+      RESOURCE_LOCK authconf_target_${R_NAME})
+  endforeach()
 endfunction()

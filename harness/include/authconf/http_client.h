@@ -75,6 +75,13 @@ struct HttpOptions {
 Result<Exchange, TransportError> send_http(const HttpRequestSpec& request,
                                            const HttpOptions& options = {});
 
+// The CA certificates (PEM file) that verify https targets, for a target
+// whose certificate no system CA signed (AUTH_TARGET_CA_FILE); empty: the
+// system's store. Set it once, before the first request. curl lines carry
+// it as --cacert.
+void set_ca_file(std::string path);
+const std::string& ca_file();
+
 // Sends bytes verbatim on a new connection to an http:// origin and returns
 // what came back until the server closed or `timeout_ms` passed (for
 // malformed framing that a client library would refuse to send).

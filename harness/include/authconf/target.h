@@ -45,6 +45,7 @@ struct TargetSettings {
   std::optional<std::string> base_path;  // unset: the capabilities', else /api/auth
   std::optional<std::string> expectations_file;
   std::optional<std::string> dates;
+  std::optional<std::string> ca_file;  // PEM CAs for an https target (AUTH_TARGET_CA_FILE)
   std::string run_id;
 };
 

@@ -141,6 +141,7 @@ Result<Exchange, TransportError> send_once(const HttpRequestSpec& request,
   curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  if (!ca_file().empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file().c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout_ms));
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.timeout_ms));
@@ -234,6 +235,8 @@ std::vector<std::string> Exchange::headers_named(std::string_view name) const {
 
 std::string Exchange::curl_line(bool redact_secrets) const {
   std::string line = "curl -sS -i -X " + method + " " + shell_quote(url);
+  if (url.starts_with("https://") && !ca_file().empty())
+    line += " --cacert " + shell_quote(ca_file());
   for (const auto& [name, value] : request_headers)
     line += " -H " + shell_quote(name + ": " + value);
   if (!request_body.empty()) line += " --data-binary " + shell_quote(request_body);
@@ -255,6 +258,16 @@ std::string Exchange::to_text(bool redact_secrets) const {
   if (!response_body.empty()) text += "<\n< " + cut(response_body) + "\n";
   return redact_secrets ? redact(text) : text;
 }
+
+namespace {
+std::string& ca_file_storage() {
+  static std::string path;
+  return path;
+}
+}  // namespace
+
+void set_ca_file(std::string path) { ca_file_storage() = std::move(path); }
+const std::string& ca_file() { return ca_file_storage(); }
 
 Result<Exchange, TransportError> send_http(const HttpRequestSpec& request,
                                            const HttpOptions& options) {

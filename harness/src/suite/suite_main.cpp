@@ -33,6 +33,8 @@ The target comes from the environment:
   AUTH_TARGET_BASE_PATH     Better Auth's base path (default /api/auth)
   AUTH_TARGET_DATES         epoch-ms or iso, for a target without a bridge
   AUTH_TARGET_EXPECTATIONS  expected-failures file (fixtures/expectations/<target>.json)
+  AUTH_TARGET_CA_FILE       PEM CA certificates for an https target that no system CA
+                            signed (a staging proxy, a test certificate)
   AUTH_RUN_ID               run id in the emails of created users (default: random)
   AUTH_UNREDACTED=1         keep cookies, tokens and keys in the recorded exchanges
   AUTHCONF_PROPERTY_RUNS    runs per rapidcheck property (default: each property's own)
@@ -147,6 +149,7 @@ int main(int argc, char** argv) {
     std::cerr << "authconf: " << settings.error().detail << "\n";
     return 2;
   }
+  if (settings->ca_file) set_ca_file(*settings->ca_file);
   RunState& state = run_state();
   if (const char* unredacted = std::getenv("AUTH_UNREDACTED")) {
     state.unredacted = std::string(unredacted) == "1";

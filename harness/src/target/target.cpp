@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <regex>
 
@@ -81,6 +82,15 @@ Result<TargetSettings, TargetError> settings_from_environment(
       return fail(TargetError::kBadSetting, "AUTH_TARGET_DATES must be epoch-ms or iso: " + *dates);
     }
     settings.dates = *dates;
+  }
+  if (auto ca_file = read("AUTH_TARGET_CA_FILE")) {
+    if (std::FILE* file = std::fopen(ca_file->c_str(), "r")) {
+      std::fclose(file);
+    } else {
+      return fail(TargetError::kBadSetting,
+                  "AUTH_TARGET_CA_FILE must name a readable PEM file: " + *ca_file);
+    }
+    settings.ca_file = *ca_file;
   }
   if (auto run_id = read("AUTH_RUN_ID")) {
     const bool valid =
