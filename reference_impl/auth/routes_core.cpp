@@ -79,7 +79,10 @@ void sign_up_email(EndpointContext& ctx) {
     synthetic["createdAt"] = now;
     synthetic["updatedAt"] = now;
     synthetic["id"] = random_id(32);
-    ctx.json_body = Json{{"token", nullptr}, {"user", user_output(ctx.services, synthetic)}};
+    // The synthetic user never passes the adapter: its dates are JavaScript
+    // Dates, which JSON writes as ISO strings even where the adapter's users
+    // carry epoch-ms numbers (Convex) (sign-up.mjs:176-205, `new Date()`).
+    ctx.json_body = Json{{"token", nullptr}, {"user", to_wire("user", synthetic, DatesMode::kIso)}};
     return;
   }
   const std::string hash = ctx.services.hasher.hash(password);

@@ -186,6 +186,7 @@ TEST(SignOut, OldCookieReplayedIsNull) {
   Browser browser(target());
   auto user = fresh_sign_up(browser);
   ASSERT_TRUE(user);
+  ASSERT_TRUE(browser.cookie("session_token")) << "the browser holds no session cookie";
   const std::string old_value = *browser.cookie("session_token");
   auto signed_out = AUTHCONF_OK(post(browser, "/sign-out", Json::object()));
   ASSERT_THAT(signed_out, HasStatus(200));
@@ -491,6 +492,7 @@ TEST(SessionClock, RefreshedAfterUpdateAge) {
   Browser browser(target());
   auto user = fresh_sign_up(browser);
   ASSERT_TRUE(user);
+  ASSERT_TRUE(browser.cookie("session_token")) << "the browser holds no session cookie";
   const std::string value = *browser.cookie("session_token");
   auto before = AUTHCONF_OK(get_session(browser));
   const Json old_session = session_of(before);
@@ -521,6 +523,7 @@ TEST(SessionClock, ExpiredAfterExpiresIn) {
   Browser browser(target());
   auto user = fresh_sign_up(browser);
   ASSERT_TRUE(user);
+  ASSERT_TRUE(browser.cookie("session_token")) << "the browser holds no session cookie";
   const std::string value = *browser.cookie("session_token");
   AUTHCONF_DONE(suite::bridge().set_clock_offset(kExpiresIn * 1000 + kPast));
   auto expired = AUTHCONF_OK(get_session(browser));

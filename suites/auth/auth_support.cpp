@@ -270,7 +270,8 @@ Result<Exchange, TransportError> post(Browser& browser, std::string_view auth_pa
   return browser.post_json(target().auth_path(auth_path), body, options);
 }
 
-std::optional<FreshUser> fresh_sign_up(Browser& browser, Json extra, std::string email) {
+std::optional<FreshUser> fresh_sign_up(Browser& browser, Json extra, std::string email,
+                                       bool verify) {
   FreshUser user;
   if (email.empty()) email = target().new_email();
   user.email = ascii_lower(email);
@@ -298,6 +299,16 @@ std::optional<FreshUser> fresh_sign_up(Browser& browser, Json extra, std::string
   user.id = string_at(user.body, "user", "id");
   user.token = string_at(user.body, "token");
   user.cookie_value = set_cookie_value(user.answer, "session_token").value_or("");
+  if (verify && suite::email_verification_required()) {
+    // No session from sign-up (§2.1): the session the case works with is
+    // the one of the sign-in after verification; `answer` stays sign-up's.
+    Json sign_in_extra = Json::object();
+    if (extra.contains("rememberMe")) sign_in_extra["rememberMe"] = extra["rememberMe"];
+    auto signed_in = suite::verify_and_sign_in(browser, user.email, user.password, sign_in_extra);
+    if (!signed_in) return std::nullopt;
+    user.token = string_at(*signed_in, "token");
+    user.cookie_value = browser.cookie("session_token").value_or("");
+  }
   return user;
 }
 

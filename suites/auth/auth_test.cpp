@@ -116,6 +116,8 @@ TEST(SignUp, ReturnsTheUserAndSetsTheSessionCookie) {
 // or writes dates another way than it declares.
 TEST(SignUp, AnswerShapeIsExact) {
   AUTHCONF_CASE("auth.sign-up.answer-shape-exact", kSignUpSpec);
+  // requireEmailVerification: sign-up answers no session (auth.require-verification.*).
+  AUTHCONF_REQUIRE_CONFIG("requireEmailVerification", false, false);
   Browser browser(target());
   auto user = fresh_sign_up(browser, {{"name", "Shape Check"}});
   ASSERT_TRUE(user);
@@ -135,6 +137,8 @@ TEST(SignUp, AnswerShapeIsExact) {
 // (`%2B %2F %3D`), and a 7-day session behind it.
 TEST(SignUp, SessionCookieIsByteExact) {
   AUTHCONF_CASE("auth.sign-up.session-cookie-byte-exact", kCookieSpec);
+  // requireEmailVerification: sign-up answers no session (auth.require-verification.*).
+  AUTHCONF_REQUIRE_CONFIG("requireEmailVerification", false, false);
   const std::string email = target().new_email();
   suite::created_user(email, kPassword);
   auto answer = AUTHCONF_OK(post_for_cookies(
@@ -190,6 +194,7 @@ TEST(SignUp, UndeclaredFieldsAreDroppedImageKept) {
   EXPECT_EQ(member(answered, "emailVerified"), false);
   EXPECT_NE(member(answered, "id"), "attacker-chosen-id-000000000000000");
   EXPECT_EQ(member(answered, "image"), image);
+  if (suite::email_verification_required()) return;  // the helper verified the address since
   auto session = AUTHCONF_OK(get_session(browser));
   EXPECT_EQ(member(member(body_of(session), "user"), "emailVerified"), false);
 }
@@ -198,6 +203,8 @@ TEST(SignUp, UndeclaredFieldsAreDroppedImageKept) {
 // `dont_remember=true.<sig>` cookie rides along, and the session lives one day (§2.1, §4.3).
 TEST(SignUp, RememberMeFalseGivesABrowserSessionCookie) {
   AUTHCONF_CASE("auth.sign-up.remember-me-false", kCookieSpec);
+  // requireEmailVerification: sign-up answers no session (auth.require-verification.*).
+  AUTHCONF_REQUIRE_CONFIG("requireEmailVerification", false, false);
   const std::string email = target().new_email();
   suite::created_user(email, kPassword);
   auto answer = AUTHCONF_OK(post_for_cookies(
@@ -236,7 +243,9 @@ TEST(SignUp, FormEncodedBodyIsAccepted) {
   expect_user_shape(answered);
   EXPECT_EQ(member(answered, "email"), email);
   EXPECT_EQ(member(answered, "name"), "FormUser");
-  EXPECT_TRUE(set_cookie_line(answer, "session_token"));
+  // A session cookie unless the address must be verified first (§2.1).
+  EXPECT_EQ(set_cookie_line(answer, "session_token").has_value(),
+            !suite::email_verification_required());
 }
 
 // A second sign-up with the address of an existing user, in any case: 422 (§2.1; transcripts
@@ -274,6 +283,109 @@ INSTANTIATE_TEST_SUITE_P(Rows, DuplicateSignUp, ValuesIn(kDuplicateRows),
                          [](const TestParamInfo<DuplicateRow>& row) {
                            return test_name(row.param.id);
                          });
+
+// emailAndPassword.requireEmailVerification (§2.1, §2.2): sign-up creates the user but no
+// session, sends the verification mail, and sign-in refuses the user until the link is opened.
+// A target that signs the user in anyway (a session cookie, a token) lets anyone who types an
+// address use the account before its owner proves it.
+constexpr const char* kRequireVerificationSpec =
+    "spec/better-auth-wire.md §2.1 (requireEmailVerification), §2.2";
+
+TEST(RequireVerification, SignUpAnswersNoSession) {
+  AUTHCONF_CASE("auth.require-verification.sign-up-answers-no-session", kRequireVerificationSpec);
+  AUTHCONF_REQUIRE_CONFIG("requireEmailVerification", false, true);
+  const std::string email = target().new_email();
+  suite::created_user(email, kPassword);
+  auto answer = AUTHCONF_OK(post_for_cookies(
+      "/sign-up/email", {{"name", "Unverified"}, {"email", email}, {"password", kPassword}}));
+  ASSERT_THAT(answer, HasStatus(200));
+  const Json body = body_of(answer);
+  EXPECT_EQ(keys_of(body), (std::set<std::string>{"token", "user"}));
+  EXPECT_EQ(member(body, "token"), nullptr) << body.dump();
+  expect_user_shape(member(body, "user"));
+  EXPECT_EQ(member(member(body, "user"), "emailVerified"), false);
+  EXPECT_TRUE(set_cookie_lines(answer).empty()) << describe(answer);
+  if (target().capabilities().feature("outbox")) {
+    const Json mail = AUTH_BRIDGE(latest_mail(email, "verify-email"));
+    EXPECT_TRUE(mail.is_object()) << "sign-up sent no verification mail to " << email;
+  }
+  if (target().capabilities().feature("adapter")) {
+    const Json sessions =
+        Json(AUTH_BRIDGE(component_rows("session", "userId", member(member(body, "user"), "id"))));
+    EXPECT_EQ(sessions.size(), 0u) << "sign-up stored a session: " << sessions.dump();
+  }
+}
+
+TEST(RequireVerification, SignInBeforeVerifyingIs403) {
+  AUTHCONF_CASE("auth.require-verification.sign-in-unverified-403", kRequireVerificationSpec);
+  AUTHCONF_REQUIRE_CONFIG("requireEmailVerification", false, true);
+  const std::string email = target().new_email();
+  suite::created_user(email, kPassword);
+  Browser browser(target());
+  auto signed_up =
+      AUTHCONF_OK(post(browser, "/sign-up/email",
+                       {{"name", "Unverified"}, {"email", email}, {"password", kPassword}}));
+  ASSERT_THAT(signed_up, HasStatus(200));
+  auto answer = AUTHCONF_OK(sign_in(browser, email, kPassword));
+  EXPECT_THAT(answer, HasStatus(403));
+  EXPECT_THAT(answer, HasJsonBody(error_body("EMAIL_NOT_VERIFIED", "Email not verified")));
+  EXPECT_FALSE(set_cookie_line(answer, "session_token")) << describe(answer);
+  // The right password is what gets the 403: a wrong one is still the plain 401.
+  auto wrong = AUTHCONF_OK(sign_in(browser, email, "not the password 1"));
+  EXPECT_THAT(wrong, HasStatus(401));
+  EXPECT_THAT(wrong, HasErrorCode("INVALID_EMAIL_OR_PASSWORD"));
+}
+
+TEST(RequireVerification, VerifiedUserSignsIn) {
+  AUTHCONF_CASE("auth.require-verification.verified-user-signs-in", kRequireVerificationSpec);
+  AUTHCONF_REQUIRE_CONFIG("requireEmailVerification", false, true);
+  AUTHCONF_REQUIRE_FEATURE("outbox");
+  Browser browser(target());
+  auto user = suite::sign_up(browser);  // verifies through the outbox, then signs in
+  ASSERT_TRUE(user);
+  EXPECT_EQ(member(member(user->body, "user"), "emailVerified"), true) << user->body.dump();
+  EXPECT_TRUE(is_session_token(member(user->body, "token"))) << user->body.dump();
+  auto session = AUTHCONF_OK(get_session(browser));
+  ASSERT_THAT(session, HasStatus(200));
+  EXPECT_EQ(member(member(body_of(session), "user"), "email"), user->email);
+}
+
+// A duplicate address gets what a new one gets, 200 and no session, so that sign-up does not
+// reveal who has an account: a synthetic user with a fresh id. Observable differences that
+// the real package has (§2.1): `"image": null`, and dates as JavaScript writes `new Date()`
+// (ISO strings) because the synthetic user never passes the adapter.
+TEST(RequireVerification, DuplicateIsASyntheticUser) {
+  AUTHCONF_CASE("auth.require-verification.duplicate-synthetic-200", kRequireVerificationSpec);
+  AUTHCONF_REQUIRE_CONFIG("requireEmailVerification", false, true);
+  const SharedUser* shared = shared_user();
+  ASSERT_TRUE(shared);
+  auto answer =
+      AUTHCONF_OK(post_for_cookies("/sign-up/email", {{"name", "Duplicate"},
+                                                      {"email", ascii_upper(shared->user.email)},
+                                                      {"password", "another password 1"}}));
+  ASSERT_THAT(answer, HasStatus(200));
+  const Json body = body_of(answer);
+  EXPECT_EQ(member(body, "token"), nullptr);
+  const Json& synthetic = member(body, "user");
+  EXPECT_EQ(keys_of(synthetic), (std::set<std::string>{"name", "email", "emailVerified", "image",
+                                                       "createdAt", "updatedAt", "id"}))
+      << synthetic.dump();
+  EXPECT_EQ(member(synthetic, "email"), shared->user.email);
+  EXPECT_EQ(member(synthetic, "name"), "Duplicate");
+  EXPECT_EQ(member(synthetic, "emailVerified"), false);
+  EXPECT_EQ(member(synthetic, "image"), nullptr);
+  EXPECT_TRUE(member(synthetic, "id").is_string());
+  EXPECT_NE(member(synthetic, "id"), shared->id) << "the duplicate answer names the real user";
+  for (const char* field : {"createdAt", "updatedAt"}) {
+    EXPECT_TRUE(member(synthetic, field).is_string() && is_date(member(synthetic, field), "iso"))
+        << field << ": " << member(synthetic, field).dump();
+  }
+  EXPECT_TRUE(set_cookie_lines(answer).empty()) << describe(answer);
+  if (target().capabilities().feature("adapter")) {
+    const auto users = AUTH_BRIDGE(component_rows("user", "email", shared->user.email));
+    EXPECT_EQ(users.size(), 1u) << "the duplicate sign-up stored a second user";
+  }
+}
 
 // Refused sign-ups: zod's messages ("[body.<path>] <message>", issues joined by "; ") and the
 // UTF-16 length rule (`password.length`, 8..128 units of the raw password). Each row checks

@@ -23,11 +23,10 @@
 // (cited at each sequence below) and the Convex adapter's mapping of each
 // operation to component calls (§4).
 #include <authconf/matchers.h>
+#include <authconf/stores.h>
 #include <authconf/suite.h>
 
 #include <algorithm>
-
-#include "../dual-store/stores.h"
 
 namespace authconf {
 namespace {

@@ -12,6 +12,9 @@
 
 #include <rapidcheck.h>
 
+#include <cstddef>
+#include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -97,6 +100,101 @@ rc::Gen<Json> where_clause(const std::string& model);
 rc::Gen<Json> where_clause(const std::string& model, std::vector<std::string> ids);
 // The models where_clause() knows: the tables of the component schema.
 const std::vector<std::string>& models();
+
+// --- adapter calls ----------------------------------------------------------
+
+// One call of the component's adapter API: `function` is one of the seven
+// component functions (adapter_functions()) and `args` exactly the body of
+// bridge-v1 `POST /adapter/{function}`, the function's argument object of
+// spec/convex-component.md §3.2 without trigger handles.
+struct AdapterCall {
+  std::string function;
+  Json args;
+};
+// How rapidcheck prints a call in a counterexample: `findOne {"model":…}`.
+void showValue(const AdapterCall& call, std::ostream& out);
+
+// create, findOne, findMany, updateOne, updateMany, deleteOne, deleteMany.
+const std::vector<std::string>& adapter_functions();
+
+// What keeps generated calls to the rows of one run, so that a sequence run
+// against a real deployment only reads, changes and deletes rows it made:
+// - every document carries one of keys() in the model's scope_field(), and
+//   an update only ever moves a row between the keys;
+// - every where clause list starts with a clause on that field (eq one
+//   key, or `in` the keys) and every other clause is ANDed, so no write can
+//   reach another row; a list that also carries an OR or an unsupported
+//   clause is refused by paginate before anything is read (§3.3);
+// - the values of unique fields (§2.3: user email/username/phoneNumber,
+//   session token, …) are "<prefix>-<x>", so a uniqueness check or a unique
+//   lookup meets only the run's rows;
+// - the other clauses never make the query engine give up the scope
+//   field's index (no eq or range on another non-unique field, no `in`
+//   besides the scope's and `_id`'s, sortBy only createdAt): a read walks
+//   the run's rows only, never a table scan that could meet the read budget
+//   on a large table (the component's "Querying without an index" path).
+//   `jwks` has no index at all: its reads scan the (small) table;
+// - dates are date_origin + {0, 0.5, 1, 2, 3, 4} (ms, so that they collide
+//   and stay within a window of 5 ms): a far-future origin keeps a
+//   verification row from being swept as expired by real traffic (Better
+//   Auth deletes verification rows with expiresAt < now).
+struct CallScope {
+  std::string prefix;  // run-unique, e.g. "ac-<run id>-seq-3"
+  double date_origin = 1795344700000.0;
+
+  // "<prefix>-k0", "<prefix>-k1": the values of the scope field.
+  std::vector<std::string> keys() const;
+};
+// The field of `model` that carries the scope keys: `identifier` for
+// verification, `key` for rateLimit (unique), `privateKey` for jwks (no
+// index), `userId` for every other table (an indexed field; on `user` the
+// legacy convex-plugin field). Throws std::invalid_argument for a model the
+// schema lacks.
+const std::string& scope_field(const std::string& model);
+
+// One call on `model`, unscoped: documents and updates valid for the
+// table's validator (required fields always, optional ones absent, null or
+// set) with values from where_clause()'s pools; `where` (often absent) is up
+// to three where_clause(model, ids) clauses; findMany/updateMany/deleteMany
+// carry paginationOpts {numItems 1..6, cursor null}, findMany sometimes a
+// sortBy, a limit (ignored by the component) or a select. Every call passes
+// the function's argument validator; the component may still refuse it
+// (§3.3: the `in` merge bug, no index for a unique field, …), which is an
+// answer to compare, not a malformed call.
+rc::Gen<AdapterCall> adapter_call(const std::string& model, std::vector<std::string> ids);
+// The same, scoped as CallScope says; `_id` clauses draw from `ids`. About
+// one where list in fifteen carries a refusal paginate throws before
+// reading (an OR among the clauses, `mode: "insensitive"`, `_id` with lt, gt
+// or ne; a findMany in twenty an `offset`), and some carry a createdAt
+// bound, which findIndex refuses next to the scope's eq ("Cannot use lt on
+// field 'createdAt'"), so error answers are compared too.
+rc::Gen<AdapterCall> adapter_call(const std::string& model, std::vector<std::string> ids,
+                                  CallScope scope);
+// 1..max_length scoped calls on `model`, creates more likely than the rest
+// (so that the others meet rows). A document created earlier in the
+// sequence is named, in `_id` clauses, by row_ref(k) for the k-th create
+// call of the sequence (0-based; a create that throws still counts):
+// resolve_rows() puts each side's real ids in before a call is sent.
+rc::Gen<std::vector<AdapterCall>> adapter_call_sequence(const std::string& model, CallScope scope,
+                                                        int max_length = 20);
+
+// `value` with every string that starts with `from` starting with `to`
+// instead. Inside a property, generate with a placeholder prefix (say
+// CallScope{"@scope"}) and bind a fresh one in each execution: rapidcheck
+// replays a shrunk value as it was generated, not from a new generator, so
+// a prefix taken from a counter when the generator was made would be shared
+// by every shrink step of that value, and so would its rows.
+Json rebind_prefix(const Json& value, std::string_view from, std::string_view to);
+
+// "@row<k>": the `_id` returned by the k-th create of a sequence.
+std::string row_ref(std::size_t k);
+// k when `value` is row_ref(k).
+std::optional<std::size_t> row_index(std::string_view value);
+// `args` with every string that is row_ref(k) replaced by created[k]: the
+// id the k-th create returned on one side (nullopt: it threw). nullopt when
+// some referenced create has no id.
+std::optional<Json> resolve_rows(const Json& args,
+                                 const std::vector<std::optional<std::string>>& created);
 
 // The number of UTF-16 code units of a UTF-8 string (JavaScript's `.length`).
 // For invalid UTF-8 each stray byte counts as one unit (as U+FFFD would).

@@ -79,11 +79,29 @@ struct SignedUpUser {
   std::string email;
   std::string password;
   std::string name;
-  Json body;  // the sign-up answer
+  // The sign-up answer {"token", "user"}; where sign-up gives no session
+  // (requireEmailVerification), the session of the sign-in that follows the
+  // verification, in the same shape.
+  Json body;
 };
 // A failed sign-up fails the case (and gives nullopt): ASSERT_TRUE(user).
+// The browser holds a session afterwards, on a target that requires email
+// verification too (see verify_and_sign_in).
 std::optional<SignedUpUser> sign_up(Browser& browser, std::string_view name = "Conformance User",
                                     Lifetime lifetime = Lifetime::kCase);
+
+// Whether the target declares emailAndPassword.requireEmailVerification:
+// sign-up then answers {"token":null} and sets no cookie (spec/better-auth-
+// wire.md §2.1), and sign-in refuses the user until the address is verified.
+bool email_verification_required();
+// Verifies `email` as its owner would, by opening the link of the newest
+// verify-email message in the bridge's outbox, then signs in on `browser`.
+// `sign_in_extra` is merged into the sign-in body (rememberMe). Returns the
+// sign-in answer's body. nullopt: the case has failed (no outbox, no
+// message, a refusal) or recorded an error.
+std::optional<Json> verify_and_sign_in(Browser& browser, std::string_view email,
+                                       std::string_view password,
+                                       const Json& sign_in_extra = Json::object());
 
 // Records an error outcome (the transport or the bridge failed, not the
 // target's behaviour) and fails the case with `detail`.

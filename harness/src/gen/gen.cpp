@@ -8,6 +8,8 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -472,6 +474,7 @@ struct FieldInfo {
   char type;  // 's' string, 'n' number, 'b' boolean
   bool optional;
   bool date;
+  bool unique = false;  // §2.3: checkUniqueFields and the unique fast path
 };
 
 struct ModelInfo {
@@ -485,21 +488,21 @@ const std::vector<ModelInfo>& schema() {
   static const std::vector<ModelInfo> kSchema = {
       {"user",
        {{"name", 's', false, false},
-        {"email", 's', false, false},
+        {"email", 's', false, false, true},
         {"emailVerified", 'b', false, false},
         {"image", 's', true, false},
         {"createdAt", 'n', false, true},
         {"updatedAt", 'n', false, true},
         {"twoFactorEnabled", 'b', true, false},
         {"isAnonymous", 'b', true, false},
-        {"username", 's', true, false},
+        {"username", 's', true, false, true},
         {"displayUsername", 's', true, false},
-        {"phoneNumber", 's', true, false},
+        {"phoneNumber", 's', true, false, true},
         {"phoneNumberVerified", 'b', true, false},
         {"userId", 's', true, false}}},
       {"session",
        {{"expiresAt", 'n', false, true},
-        {"token", 's', false, false},
+        {"token", 's', false, false, true},
         {"createdAt", 'n', false, true},
         {"updatedAt", 'n', false, true},
         {"ipAddress", 's', true, false},
@@ -533,7 +536,7 @@ const std::vector<ModelInfo>& schema() {
        {{"name", 's', true, false},
         {"icon", 's', true, false},
         {"metadata", 's', true, false},
-        {"clientId", 's', true, false},
+        {"clientId", 's', true, false, true},
         {"clientSecret", 's', true, false},
         {"redirectUrls", 's', true, false},
         {"type", 's', true, false},
@@ -542,8 +545,8 @@ const std::vector<ModelInfo>& schema() {
         {"createdAt", 'n', true, true},
         {"updatedAt", 'n', true, true}}},
       {"oauthAccessToken",
-       {{"accessToken", 's', true, false},
-        {"refreshToken", 's', true, false},
+       {{"accessToken", 's', true, false, true},
+        {"refreshToken", 's', true, false, true},
         {"accessTokenExpiresAt", 'n', true, true},
         {"refreshTokenExpiresAt", 'n', true, true},
         {"clientId", 's', true, false},
@@ -564,7 +567,7 @@ const std::vector<ModelInfo>& schema() {
         {"createdAt", 'n', false, true},
         {"expiresAt", 'n', true, true}}},
       {"rateLimit",
-       {{"key", 's', false, false},
+       {{"key", 's', false, false, true},
         {"count", 'n', false, false},
         {"lastRequest", 'n', false, true}}},
   };
@@ -655,6 +658,330 @@ Json id_clause(const std::vector<std::string>& ids) {
     return clause("_id", values, op);
   }
   return clause("_id", Json(*rc::gen::elementOf(ids)), op);
+}
+
+// One clause of where_clause(model, ids).
+Json any_clause(const ModelInfo& info, const std::vector<std::string>& ids) {
+  if (!ids.empty() && *rc::gen::weightedElement<int>({{4, 0}, {1, 1}}) == 1) {
+    return id_clause(ids);
+  }
+  return field_clause(*rc::gen::elementOf(info.fields));
+}
+
+// --- adapter calls --------------------------------------------------------
+
+// The scope field of each table (authconf/gen.h, scope_field()): an indexed
+// field whose index has no other field, so `eq` or `in` on it alone picks
+// that index (findIndex, §3.3 step 4).
+constexpr std::array<std::pair<const char*, const char*>, 10> kScopeFields = {{
+    {"user", "userId"},
+    {"session", "userId"},
+    {"account", "userId"},
+    {"verification", "identifier"},
+    {"twoFactor", "userId"},
+    {"oauthApplication", "userId"},
+    {"oauthAccessToken", "userId"},
+    {"oauthConsent", "userId"},
+    {"jwks", "privateKey"},  // jwks has no index: scans, but the table is small
+    {"rateLimit", "key"},    // unique: each key holds one row
+}};
+
+// What one call draws its values from: the pools alone (unscoped) or the
+// pools under a CallScope.
+struct CallContext {
+  const ModelInfo* info = nullptr;
+  std::optional<CallScope> scope;
+  std::vector<std::string> keys;  // scope->keys()
+  std::string scope_field;        // empty when unscoped
+  std::vector<std::string> ids;   // for `_id` clauses
+
+  bool is_scope(const FieldInfo& field) const { return scope && scope_field == field.name; }
+};
+
+CallContext context_of(const std::string& model, std::optional<CallScope> scope,
+                       std::vector<std::string> ids) {
+  CallContext ctx;
+  ctx.info = &model_info(model);
+  if (scope) {
+    if (scope->prefix.empty()) {
+      throw std::invalid_argument(
+          "authconf::gen::adapter_call: an empty scope prefix scopes nothing");
+    }
+    ctx.keys = scope->keys();
+    ctx.scope_field = scope_field(model);
+    ctx.scope = std::move(scope);
+  }
+  ctx.ids = std::move(ids);
+  return ctx;
+}
+
+Json scoped_date(double origin) {
+  return *rc::gen::weightedOneOf<double>(
+      {{4, rc::gen::map(rc::gen::inRange(0, 5), [origin](int k) { return origin + k; })},
+       {1, rc::gen::just(origin + 0.5)}});
+}
+
+// A value for `field` in a document, an update or an eq/ne/in clause.
+Json value_in(const CallContext& ctx, const FieldInfo& field) {
+  if (ctx.scope) {
+    if (ctx.is_scope(field)) return Json(*rc::gen::elementOf(ctx.keys));
+    if (field.unique && field.type == 's') {
+      return Json(ctx.scope->prefix + "-" + *rc::gen::element<std::string>("a", "b", "ab", "A"));
+    }
+    if (field.date) return scoped_date(ctx.scope->date_origin);
+  }
+  return value_of(field);
+}
+
+// A document for `create`: every required field, each optional one absent,
+// null or set (the scope field always set).
+Json document_of(const CallContext& ctx) {
+  Json data = Json::object();
+  for (const FieldInfo& field : ctx.info->fields) {
+    if (!field.optional || ctx.is_scope(field)) {
+      data[field.name] = value_in(ctx, field);
+      continue;
+    }
+    switch (*rc::gen::weightedElement<int>({{3, 0}, {1, 1}, {3, 2}})) {
+      case 0:  // absent
+        break;
+      case 1:
+        data[field.name] = nullptr;
+        break;
+      default:
+        data[field.name] = value_in(ctx, field);
+    }
+  }
+  return data;
+}
+
+// An `update` (partial: zero to three fields; null only where the field is
+// optional, never on the scope field).
+Json update_of(const CallContext& ctx) {
+  std::vector<const FieldInfo*> fields;
+  for (const FieldInfo& field : ctx.info->fields) fields.push_back(&field);
+  const int count = *rc::gen::weightedElement<int>({{1, 0}, {4, 1}, {2, 2}, {1, 3}});
+  Json update = Json::object();
+  for (int i = 0; i < count && !fields.empty(); ++i) {
+    const auto at = *rc::gen::inRange<std::size_t>(0, fields.size());
+    const FieldInfo& field = *fields[at];
+    fields.erase(fields.begin() + static_cast<std::ptrdiff_t>(at));
+    const bool null = field.optional && !ctx.is_scope(field) &&
+                      *rc::gen::weightedElement<int>({{3, 0}, {1, 1}}) == 1;
+    update[field.name] = null ? Json(nullptr) : value_in(ctx, field);
+  }
+  return update;
+}
+
+// The first clause of a scoped where: eq one key, or `in` some keys.
+Json scope_clause(const CallContext& ctx) {
+  Json out = Json::object();
+  out["field"] = ctx.scope_field;
+  switch (*rc::gen::weightedElement<int>({{3, 0}, {3, 1}, {2, 2}})) {
+    case 0:
+      out["value"] = *rc::gen::elementOf(ctx.keys);
+      break;
+    case 1:
+      out["value"] = *rc::gen::elementOf(ctx.keys);
+      out["operator"] = "eq";
+      break;
+    default: {
+      // [k0], [k1], [k0, k1] or [k1, k0].
+      const int pick = *rc::gen::inRange(0, 4);
+      Json values = Json::array();
+      if (pick != 1) values.push_back(ctx.keys[pick == 3 ? 1 : 0]);
+      if (pick != 0) values.push_back(ctx.keys[pick == 3 ? 0 : 1]);
+      out["value"] = std::move(values);
+      out["operator"] = "in";
+    }
+  }
+  if (*rc::gen::weightedElement<int>({{4, 0}, {1, 1}}) == 1) out["connector"] = "AND";
+  return out;
+}
+
+// A clause applied in memory after the scope's index (§3.3 step 7): ne,
+// not_in and the string operators, on any field.
+Json memory_clause(const CallContext& ctx) {
+  const FieldInfo& field = *rc::gen::elementOf(ctx.info->fields);
+  std::vector<std::string> ops = {"ne"};
+  if (field.type != 'b') ops.emplace_back("not_in");
+  if (field.type == 's') {
+    for (const char* op : {"contains", "starts_with", "ends_with"}) ops.emplace_back(op);
+  }
+  const std::string op = *rc::gen::elementOf(ops);
+  Json value;
+  if (op == "ne") {
+    value = *rc::gen::weightedElement<int>({{3, 0}, {1, 1}}) == 1 ? Json(nullptr)
+                                                                  : value_in(ctx, field);
+  } else if (op == "not_in") {
+    value = Json::array();
+    const int count = *rc::gen::inRange(1, 4);
+    for (int i = 0; i < count; ++i) value.push_back(value_in(ctx, field));
+  } else {
+    // The pools' short strings hit inside any value; a scoped value (the
+    // prefix) hits as a prefix.
+    value = *rc::gen::arbitrary<bool>() ? string_value() : value_in(ctx, field);
+  }
+  return clause(field.name, value, op);
+}
+
+// The second of a (weight, value) pair, drawn by weight (rapidcheck's
+// weightedElement takes only an initializer list).
+int weighted(const std::vector<std::pair<std::size_t, int>>& pairs) {
+  std::size_t total = 0;
+  for (const auto& [weight, value] : pairs) total += weight;
+  std::size_t pick = *rc::gen::inRange<std::size_t>(0, total);
+  for (const auto& [weight, value] : pairs) {
+    if (pick < weight) return value;
+    pick -= weight;
+  }
+  return pairs.back().second;
+}
+
+// A clause besides the scope's that keeps the read on the run's rows.
+Json scoped_extra(const CallContext& ctx) {
+  std::vector<const FieldInfo*> unique;
+  const FieldInfo* created_at = nullptr;
+  for (const FieldInfo& field : ctx.info->fields) {
+    if (field.unique && field.type == 's' && !ctx.is_scope(field)) unique.push_back(&field);
+    if (std::string_view(field.name) == "createdAt") created_at = &field;
+  }
+  std::vector<std::pair<std::size_t, int>> kinds = {{8, 0}};  // in memory
+  if (!ctx.ids.empty()) kinds.emplace_back(4, 1);             // _id: get, parallel gets
+  if (!unique.empty()) kinds.emplace_back(2, 2);              // the unique fast path
+  if (created_at != nullptr) kinds.emplace_back(1, 3);        // a createdAt bound (refused)
+  switch (weighted(kinds)) {
+    case 1:
+      return id_clause(ctx.ids);
+    case 2: {
+      const FieldInfo& field = **rc::gen::elementOf(unique);
+      return clause(field.name, value_in(ctx, field), *rc::gen::element<std::string>("", "eq"));
+    }
+    case 3:
+      // Next to the scope's eq the component refuses it ("Cannot use lt on
+      // field 'createdAt'", findIndex) before reading anything.
+      return clause("createdAt", value_in(ctx, *created_at),
+                    *rc::gen::element<std::string>("lt", "lte", "gt", "gte"));
+    default:
+      return memory_clause(ctx);
+  }
+}
+
+// A refusal paginate throws before reading (§3.3), put into `where`.
+void add_refusal(const CallContext& ctx, Json& where) {
+  switch (*rc::gen::inRange(0, 3)) {
+    case 0: {  // an OR among several clauses
+      if (where.size() < 2) where.push_back(memory_clause(ctx));
+      where[*rc::gen::inRange<std::size_t>(0, where.size())]["connector"] = "OR";
+      break;
+    }
+    case 1:
+      where[*rc::gen::inRange<std::size_t>(0, where.size())]["mode"] = "insensitive";
+      break;
+    default: {
+      Json id = ctx.ids.empty() ? Json(ctx.keys[0]) : Json(*rc::gen::elementOf(ctx.ids));
+      where.push_back(clause("_id", id, *rc::gen::element<std::string>("lt", "gt", "ne")));
+    }
+  }
+}
+
+// The where clauses of one call; nullopt: none (unscoped calls only).
+std::optional<Json> where_of(const CallContext& ctx) {
+  Json where = Json::array();
+  if (!ctx.scope) {
+    if (*rc::gen::weightedElement<int>({{1, 0}, {4, 1}}) == 0) return std::nullopt;
+    const int count = *rc::gen::weightedElement<int>({{4, 1}, {2, 2}, {1, 3}});
+    for (int i = 0; i < count; ++i) where.push_back(any_clause(*ctx.info, ctx.ids));
+    return where;
+  }
+  where.push_back(scope_clause(ctx));
+  const int extras = *rc::gen::weightedElement<int>({{3, 0}, {4, 1}, {2, 2}});
+  for (int i = 0; i < extras; ++i) where.push_back(scoped_extra(ctx));
+  if (*rc::gen::weightedElement<int>({{14, 0}, {1, 1}}) == 1) add_refusal(ctx, where);
+  return where;
+}
+
+Json pagination_of() {
+  Json out = Json::object();
+  out["numItems"] = *rc::gen::inRange(1, 7);
+  out["cursor"] = nullptr;
+  return out;
+}
+
+// 1..3 names among the fields, "id" and "_id" (`select`; "id" maps to _id).
+Json select_of(const CallContext& ctx, bool with_id) {
+  std::vector<std::string> names = {"id", "_id"};
+  for (const FieldInfo& field : ctx.info->fields) names.emplace_back(field.name);
+  Json out = Json::array();
+  if (with_id) out.push_back("id");
+  const int count = *rc::gen::inRange(1, 4);
+  for (int i = 0; i < count; ++i) out.push_back(*rc::gen::elementOf(names));
+  return out;
+}
+
+bool one_in(int n) {
+  return *rc::gen::weightedElement<int>({{static_cast<std::size_t>(n - 1), 0}, {1, 1}}) == 1;
+}
+
+AdapterCall call_of(const std::string& function, const CallContext& ctx) {
+  const std::string model = ctx.info->name;
+  Json args = Json::object();
+  const auto input = [&](bool with_update) {
+    Json out = Json::object();
+    out["model"] = model;
+    if (with_update) out["update"] = update_of(ctx);
+    if (auto where = where_of(ctx)) out["where"] = std::move(*where);
+    return out;
+  };
+  if (function == "create") {
+    Json in = Json::object();
+    in["model"] = model;
+    in["data"] = document_of(ctx);
+    args["input"] = std::move(in);
+    // Always with "id": the caller learns the new row's _id from the answer.
+    if (one_in(10)) args["select"] = select_of(ctx, true);
+  } else if (function == "findOne" || function == "findMany") {
+    args["model"] = model;
+    if (auto where = where_of(ctx)) args["where"] = std::move(*where);
+    if (one_in(8)) args["select"] = select_of(ctx, false);
+    if (function == "findMany") {
+      args["paginationOpts"] = pagination_of();
+      if (one_in(3)) {
+        std::vector<std::string> sortable = {"createdAt"};
+        if (!ctx.scope) {
+          for (const FieldInfo& field : ctx.info->fields) sortable.emplace_back(field.name);
+        }
+        args["sortBy"] = Json::object();
+        args["sortBy"]["field"] = *rc::gen::elementOf(sortable);
+        args["sortBy"]["direction"] = *rc::gen::element<std::string>("asc", "desc");
+      }
+      if (one_in(6)) args["limit"] = *rc::gen::inRange(1, 10);
+      if (ctx.scope && one_in(20)) args["offset"] = *rc::gen::inRange(0, 3);  // refused
+    }
+  } else if (function == "updateOne" || function == "updateMany") {
+    args["input"] = input(true);
+    if (function == "updateMany") args["paginationOpts"] = pagination_of();
+  } else {
+    args["input"] = input(false);
+    if (function == "deleteMany") args["paginationOpts"] = pagination_of();
+  }
+  return AdapterCall{function, std::move(args)};
+}
+
+bool resolve_into(Json& value, const std::vector<std::optional<std::string>>& created) {
+  if (value.is_string()) {
+    if (auto k = row_index(value.get_ref<const std::string&>())) {
+      if (*k >= created.size() || !created[*k]) return false;
+      value = *created[*k];
+    }
+    return true;
+  }
+  if (value.is_array() || value.is_object()) {
+    for (Json& item : value) {
+      if (!resolve_into(item, created)) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -852,12 +1179,7 @@ rc::Gen<Json> where_clause(const std::string& model) { return where_clause(model
 
 rc::Gen<Json> where_clause(const std::string& model, std::vector<std::string> ids) {
   const ModelInfo& info = model_info(model);
-  return rc::gen::exec([&info, ids = std::move(ids)] {
-    if (!ids.empty() && *rc::gen::weightedElement<int>({{4, 0}, {1, 1}}) == 1) {
-      return id_clause(ids);
-    }
-    return field_clause(*rc::gen::elementOf(info.fields));
-  });
+  return rc::gen::exec([&info, ids = std::move(ids)] { return any_clause(info, ids); });
 }
 
 const std::vector<std::string>& models() {
@@ -867,6 +1189,105 @@ const std::vector<std::string>& models() {
     return out;
   }();
   return kModels;
+}
+
+void showValue(const AdapterCall& call, std::ostream& out) {
+  out << call.function << " " << call.args.dump();
+}
+
+const std::vector<std::string>& adapter_functions() {
+  static const std::vector<std::string> kFunctions = {
+      "create", "findOne", "findMany", "updateOne", "updateMany", "deleteOne", "deleteMany"};
+  return kFunctions;
+}
+
+std::vector<std::string> CallScope::keys() const { return {prefix + "-k0", prefix + "-k1"}; }
+
+const std::string& scope_field(const std::string& model) {
+  static const std::vector<std::pair<std::string, std::string>> kFields = [] {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [table, field] : kScopeFields) out.emplace_back(table, field);
+    return out;
+  }();
+  model_info(model);  // throws for an unknown model
+  for (const auto& [table, field] : kFields) {
+    if (table == model) return field;
+  }
+  throw std::invalid_argument("authconf::gen::scope_field: no scope field for " + model);
+}
+
+rc::Gen<AdapterCall> adapter_call(const std::string& model, std::vector<std::string> ids) {
+  return rc::gen::exec([ctx = context_of(model, std::nullopt, std::move(ids))] {
+    return call_of(*rc::gen::elementOf(adapter_functions()), ctx);
+  });
+}
+
+rc::Gen<AdapterCall> adapter_call(const std::string& model, std::vector<std::string> ids,
+                                  CallScope scope) {
+  return rc::gen::exec([ctx = context_of(model, std::move(scope), std::move(ids))] {
+    return call_of(*rc::gen::elementOf(adapter_functions()), ctx);
+  });
+}
+
+rc::Gen<std::vector<AdapterCall>> adapter_call_sequence(const std::string& model, CallScope scope,
+                                                        int max_length) {
+  if (max_length < 1) {
+    throw std::invalid_argument("authconf::gen::adapter_call_sequence: max_length must be >= 1");
+  }
+  return rc::gen::exec([ctx = context_of(model, std::move(scope), {}), max_length] {
+    const int length = *rc::gen::inRange(1, max_length + 1);
+    std::vector<AdapterCall> calls;
+    std::vector<std::string> refs;  // row_ref(k) of each create so far
+    CallContext step = ctx;
+    for (int i = 0; i < length; ++i) {
+      const std::string function = *rc::gen::weightedElement<std::string>({{4, "create"},
+                                                                           {2, "findOne"},
+                                                                           {3, "findMany"},
+                                                                           {2, "updateOne"},
+                                                                           {2, "updateMany"},
+                                                                           {2, "deleteOne"},
+                                                                           {1, "deleteMany"}});
+      step.ids = refs;
+      calls.push_back(call_of(function, step));
+      if (function == "create") refs.push_back(row_ref(refs.size()));
+    }
+    return calls;
+  });
+}
+
+Json rebind_prefix(const Json& value, std::string_view from, std::string_view to) {
+  if (value.is_string()) {
+    const std::string& text = value.get_ref<const std::string&>();
+    if (!text.starts_with(from)) return value;
+    return Json(std::string(to) + text.substr(from.size()));
+  }
+  Json out = value;
+  if (out.is_array() || out.is_object()) {
+    for (Json& item : out) item = rebind_prefix(item, from, to);
+  }
+  return out;
+}
+
+std::string row_ref(std::size_t k) { return "@row" + std::to_string(k); }
+
+std::optional<std::size_t> row_index(std::string_view value) {
+  constexpr std::string_view kPrefix = "@row";
+  if (!value.starts_with(kPrefix) || value.size() == kPrefix.size() || value.size() > 12) {
+    return std::nullopt;
+  }
+  std::size_t k = 0;
+  for (char c : value.substr(kPrefix.size())) {
+    if (c < '0' || c > '9') return std::nullopt;
+    k = k * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return k;
+}
+
+std::optional<Json> resolve_rows(const Json& args,
+                                 const std::vector<std::optional<std::string>>& created) {
+  Json out = args;
+  if (!resolve_into(out, created)) return std::nullopt;
+  return out;
 }
 
 namespace detail {

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <mutex>
 #include <set>
+#include <sstream>
 
 #include "authconf/matchers.h"
 #include "authconf/transcript.h"
@@ -202,6 +203,14 @@ void remove_run_users() {
   }
 }
 
+// Records `what: error` as an error of the run (see record_error).
+template <class Error>
+void record_failed(std::string_view what, const Error& error) {
+  std::ostringstream detail;
+  detail << what << ": " << error;
+  record_error(detail.str());
+}
+
 std::optional<SignedUpUser> sign_up(Browser& browser, std::string_view name, Lifetime lifetime) {
   SignedUpUser user;
   user.email = target().new_email();
@@ -211,9 +220,7 @@ std::optional<SignedUpUser> sign_up(Browser& browser, std::string_view name, Lif
       browser.post_json(target().auth_path("/sign-up/email"),
                         {{"name", user.name}, {"email", user.email}, {"password", user.password}});
   if (!answer) {
-    std::ostringstream detail;
-    detail << "sign-up: " << answer.error();
-    record_error(detail.str());
+    record_failed("sign-up", answer.error());
     return std::nullopt;
   }
   created_user(user.email, user.password, lifetime);
@@ -222,7 +229,60 @@ std::optional<SignedUpUser> sign_up(Browser& browser, std::string_view name, Lif
     return std::nullopt;
   }
   user.body = json_body(*answer).json;
+  if (email_verification_required()) {
+    auto signed_in = verify_and_sign_in(browser, user.email, user.password);
+    if (!signed_in) return std::nullopt;
+    user.body = Json{{"token", signed_in->value("token", Json())},
+                     {"user", signed_in->value("user", Json())}};
+  }
   return user;
+}
+
+bool email_verification_required() {
+  return target().capabilities().config_flag("requireEmailVerification", false);
+}
+
+std::optional<Json> verify_and_sign_in(Browser& browser, std::string_view email,
+                                       std::string_view password, const Json& sign_in_extra) {
+  if (!target().has_bridge() || !target().capabilities().feature("outbox")) {
+    ADD_FAILURE() << "the target requires email verification, and without the bridge's outbox "
+                     "the suites cannot read the verification mail to sign in";
+    return std::nullopt;
+  }
+  auto mails = bridge().outbox(std::string(email), "verify-email");
+  if (!mails) {
+    record_failed("bridge GET /outbox", mails.error());
+    return std::nullopt;
+  }
+  const Json token = mails->empty() ? Json() : mails->back().value("token", Json());
+  if (!token.is_string()) {
+    ADD_FAILURE() << "the target requires email verification but sent " << email
+                  << " no verify-email message with a token (outbox: " << Json(*mails).dump()
+                  << ")";
+    return std::nullopt;
+  }
+  auto verified =
+      browser.get(target().auth_path("/verify-email?token=" + token.get<std::string>()), {});
+  if (!verified) {
+    record_failed("verify-email", verified.error());
+    return std::nullopt;
+  }
+  if (verified->status != 200) {
+    ADD_FAILURE() << "opening the verification link failed: " << describe(*verified);
+    return std::nullopt;
+  }
+  Json sign_in_body{{"email", std::string(email)}, {"password", std::string(password)}};
+  for (const auto& [key, value] : sign_in_extra.items()) sign_in_body[key] = value;
+  auto signed_in = browser.post_json(target().auth_path("/sign-in/email"), sign_in_body);
+  if (!signed_in) {
+    record_failed("sign-in", signed_in.error());
+    return std::nullopt;
+  }
+  if (signed_in->status != 200) {
+    ADD_FAILURE() << "signing in after verifying the email failed: " << describe(*signed_in);
+    return std::nullopt;
+  }
+  return json_body(*signed_in).json;
 }
 
 void record_error(const std::string& detail) {

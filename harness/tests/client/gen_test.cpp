@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <regex>
@@ -29,6 +30,7 @@
 
 #include "app/reference_app.h"
 #include "authconf/origin.h"
+#include "component/component.h"
 #include "store/clock.h"
 
 namespace authconf::gen {
@@ -631,6 +633,281 @@ TEST(GenWhere, TheReferenceComponentAcceptsEveryClause) {
     EXPECT_TRUE(field == "user.email" || field == "account.providerId" ||
                 field == "oauthConsent.clientId")
         << field << " (" << count << ")";
+  }
+}
+
+// --- adapter calls --------------------------------------------------------
+
+TEST(GenAdapterCall, RowRefsNameCreatesAndResolvePerSide) {
+  EXPECT_EQ(row_ref(0), "@row0");
+  EXPECT_EQ(row_ref(12), "@row12");
+  EXPECT_EQ(row_index("@row12"), std::optional<std::size_t>(12));
+  for (const char* other : {"@row", "@rowx", "row1", "@row1a", " @row1", ""}) {
+    EXPECT_EQ(row_index(other), std::nullopt) << other;
+  }
+  const Json args = Json::parse(
+      R"({"input":{"model":"session","where":[{"field":"_id","value":"@row1"},
+          {"field":"_id","operator":"in","value":["@row0","@row1"]},
+          {"field":"token","value":"@rowish"}]}})");
+  const auto resolved = resolve_rows(args, {"id-a", "id-b"});
+  ASSERT_TRUE(resolved);
+  EXPECT_EQ(
+      resolved->at("input").at("where").dump(),
+      R"([{"field":"_id","value":"id-b"},{"field":"_id","operator":"in","value":["id-a","id-b"]},{"field":"token","value":"@rowish"}])");
+  // A create that threw has no id: a call naming it cannot be sent.
+  EXPECT_EQ(resolve_rows(args, {"id-a", std::nullopt}), std::nullopt);
+  EXPECT_EQ(resolve_rows(args, {"id-a"}), std::nullopt);
+}
+
+// A placeholder prefix is bound per execution, in every string it starts
+// and nowhere else (keys, unique values; not row refs, not a key's middle).
+TEST(GenAdapterCall, RebindPrefixReplacesOnlyLeadingPlaceholders) {
+  const Json args = Json::parse(
+      R"({"input":{"model":"session","data":{"userId":"@scope-k0","token":"@scope-ab",
+          "ipAddress":"x@scope","userAgent":null,"expiresAt":1}},
+          "where":[{"field":"userId","operator":"in","value":["@scope-k1","@row0"]}]})");
+  EXPECT_EQ(
+      rebind_prefix(args, "@scope", "ac-run-seq-4").dump(),
+      R"({"input":{"model":"session","data":{"userId":"ac-run-seq-4-k0","token":"ac-run-seq-4-ab","ipAddress":"x@scope","userAgent":null,"expiresAt":1}},"where":[{"field":"userId","operator":"in","value":["ac-run-seq-4-k1","@row0"]}]})");
+  // A whole generated sequence, rebound, is the sequence of the new scope.
+  const CallScope placeholder{"@scope"};
+  for (const auto& calls : sample(adapter_call_sequence("session", placeholder), 20)) {
+    for (const AdapterCall& call : calls) {
+      const std::string text = rebind_prefix(call.args, "@scope", "fresh").dump();
+      EXPECT_EQ(text.find("@scope"), std::string::npos) << text;
+    }
+  }
+}
+
+TEST(GenAdapterCall, ScopeFieldsAreStringFieldsWithAnIndexOfTheirOwn) {
+  const auto schema = load_schema();
+  for (const std::string& model : models()) {
+    const std::string& field = scope_field(model);
+    const auto& table = schema.at("tables").at(model);
+    ASSERT_TRUE(table.at("fields").contains(field)) << model;
+    EXPECT_TRUE(table.at("fields").at(field).get<std::string>().starts_with("string")) << model;
+    bool own_index = false;
+    for (const auto& [name, fields] : table.at("indexes").items()) {
+      own_index = own_index || fields == nlohmann::json::array({field});
+    }
+    EXPECT_EQ(own_index, model != "jwks") << model << "." << field;
+  }
+  EXPECT_THROW(scope_field("users"), std::invalid_argument);
+  EXPECT_THROW(adapter_call("session", {}, CallScope{}), std::invalid_argument);
+  EXPECT_THROW(adapter_call_sequence("session", CallScope{"p"}, 0), std::invalid_argument);
+  EXPECT_EQ(CallScope{"p"}.keys(), (std::vector<std::string>{"p-k0", "p-k1"}));
+}
+
+// A reference app (the component with the default schema), quiet but
+// keeping the component's console.warn lines.
+struct ReferenceComponent {
+  authref::ManualClock clock{1795344700000.0};
+  std::vector<std::string> warnings;
+  std::unique_ptr<authref::ReferenceApp> app;
+
+  ReferenceComponent() {
+    authref::ReferenceApp::Options options;
+    options.id_seed = 11;
+    options.warn = [this](const std::string& line) { warnings.push_back(line); };
+    app = std::make_unique<authref::ReferenceApp>(clock, options);
+  }
+  authref::ComponentResult call(const AdapterCall& call) {
+    clock.advance_ms(1);
+    const auto function = authref::component_function_named(call.function);
+    EXPECT_TRUE(function) << call.function;
+    return app->component().call(*function, call.args);
+  }
+  std::map<std::string, Json> rows(const std::string& model) {
+    std::map<std::string, Json> out;
+    for (const Json& document : app->database().documents("component", model)) {
+      out[document.at("_id").get<std::string>()] = document;
+    }
+    return out;
+  }
+};
+
+void collect_strings(const Json& value, std::set<std::string>& into) {
+  if (value.is_string()) into.insert(value.get<std::string>());
+  if (value.is_array() || value.is_object()) {
+    for (const Json& item : value) collect_strings(item, into);
+  }
+}
+
+// What the runs of scoped sequences met, over every model.
+struct SequenceStats {
+  std::map<std::string, int> functions;  // calls sent, by function
+  std::map<std::string, int> outcomes;   // "value", or the start of a thrown message
+  int unsent = 0;                        // named a create that threw
+  int created = 0;
+};
+
+// Runs one scoped sequence against `ref` (which holds other rows: those of
+// earlier sequences and unscoped ones) and checks what scoping promises:
+// every call passes its argument validator; no read leaves the scope
+// field's index (no "Querying without an index" warning, jwks aside); no
+// answer names a row the sequence did not create; every other row is
+// unchanged afterwards; every row the sequence made carries a key in the
+// scope field, the prefix in its unique fields and dates from the origin.
+void run_scoped_sequence(ReferenceComponent& ref, const std::string& model, const CallScope& scope,
+                         const std::vector<AdapterCall>& calls, SequenceStats& stats) {
+  const auto before = ref.rows(model);
+  const auto keys = scope.keys();
+  const std::string& field = scope_field(model);
+  const auto fields = load_schema().at("tables").at(model);
+  std::vector<std::optional<std::string>> created;
+  ref.warnings.clear();
+  for (const AdapterCall& call : calls) {
+    SCOPED_TRACE(call.function + " " + call.args.dump());
+    // The where list (findOne/findMany: args.where; the rest: args.input.where).
+    const Json& holder = call.args.contains("input") ? call.args.at("input") : call.args;
+    if (call.function != "create") {
+      ASSERT_TRUE(holder.contains("where"));
+      const Json& first = holder.at("where").at(0);
+      EXPECT_EQ(first.at("field"), field);
+      const std::string op = first.value("operator", "eq");
+      EXPECT_TRUE(op == "eq" || op == "in");
+      std::set<std::string> values;
+      collect_strings(first.at("value"), values);
+      for (const std::string& value : values) {
+        EXPECT_TRUE(std::ranges::find(keys, value) != keys.end()) << value;
+      }
+    }
+    const auto args = resolve_rows(call.args, created);
+    if (!args) {
+      ++stats.unsent;
+      if (call.function == "create") created.push_back(std::nullopt);
+      continue;
+    }
+    ++stats.functions[call.function];
+    const auto answer = ref.call(AdapterCall{call.function, *args});
+    if (!answer) {
+      EXPECT_NE(answer.error().code, authref::ThrownKind::kArgumentValidation)
+          << answer.error().detail;
+      ++stats.outcomes[answer.error().detail.substr(0, 24)];
+    } else {
+      ++stats.outcomes["value"];
+      std::set<std::string> named;
+      collect_strings(*answer, named);
+      for (const auto& [id, document] : before) {
+        EXPECT_FALSE(named.contains(id)) << "the answer names another row: " << answer->dump();
+      }
+    }
+    if (call.function == "create") {
+      created.push_back(answer ? std::optional(answer->at("_id").get<std::string>())
+                               : std::nullopt);
+      if (answer) ++stats.created;
+    }
+  }
+  if (model != "jwks") {
+    for (const std::string& line : ref.warnings) {
+      EXPECT_FALSE(line.starts_with("Querying without an index")) << line;
+    }
+  }
+  const auto after = ref.rows(model);
+  for (const auto& [id, document] : before) {
+    const auto it = after.find(id);
+    ASSERT_NE(it, after.end()) << "another row was deleted: " << document.dump();
+    EXPECT_EQ(it->second, document) << "another row was changed";
+  }
+  for (const auto& [id, document] : after) {
+    if (before.contains(id)) continue;
+    SCOPED_TRACE(document.dump());
+    ASSERT_TRUE(document.contains(field) && document.at(field).is_string());
+    EXPECT_TRUE(std::ranges::find(keys, document.at(field).get<std::string>()) != keys.end());
+    for (const auto& [name, type] : fields.at("fields").items()) {
+      if (!document.contains(name) || document.at(name).is_null()) continue;
+      const auto& uniques = fields.at("unique");
+      if (std::find(uniques.begin(), uniques.end(), name) != uniques.end()) {
+        EXPECT_TRUE(document.at(name).get<std::string>().starts_with(scope.prefix + "-")) << name;
+      }
+      if (name.ends_with("At") || name == "lastRequest") {
+        EXPECT_GE(document.at(name).get<double>(), scope.date_origin) << name;
+      }
+    }
+  }
+}
+
+class GenAdapterCalls : public ::testing::TestWithParam<std::string> {};
+
+// Unscoped calls (ids of real rows in `_id` clauses) pass the argument
+// validators of the reference component, built from the same schema as
+// createApi's (§3.2): documents match the table validator exactly, updates
+// its partial, where fields the table's literal union.
+TEST_P(GenAdapterCalls, UnscopedCallsPassTheArgumentValidator) {
+  const std::string model = GetParam();
+  ReferenceComponent ref;
+  std::vector<std::string> ids;
+  for (const AdapterCall& call : sample(adapter_call(model, {}, CallScope{"seed"}), 40, 5)) {
+    if (call.function != "create") continue;
+    if (auto made = ref.call(call)) ids.push_back(made->at("_id").get<std::string>());
+  }
+  ASSERT_FALSE(ids.empty());
+  std::set<std::string> functions;
+  for (const AdapterCall& call : sample(adapter_call(model, ids), 400)) {
+    functions.insert(call.function);
+    const auto answer = ref.call(call);
+    if (!answer) {
+      EXPECT_NE(answer.error().code, authref::ThrownKind::kArgumentValidation)
+          << call.function << " " << call.args.dump() << ": " << answer.error().detail;
+    }
+  }
+  EXPECT_EQ(functions.size(), adapter_functions().size());
+}
+
+TEST_P(GenAdapterCalls, ScopedSequencesTouchOnlyTheirOwnRows) {
+  const std::string model = GetParam();
+  ReferenceComponent ref;
+  // Rows of no scope first, with the pools' values (unique ones too).
+  for (const AdapterCall& call : sample(adapter_call(model, {}), 80, 3)) {
+    if (call.function == "create") (void)ref.call(call);
+  }
+  SequenceStats stats;
+  for (int i = 0; i < 30; ++i) {
+    const CallScope scope{"gen-" + std::to_string(i) + "x", 7258118400000.0 + 1e6 * i};
+    const auto calls = sample(adapter_call_sequence(model, scope), 1, 100 + i).front();
+    run_scoped_sequence(ref, model, scope, calls, stats);
+  }
+  EXPECT_GT(stats.created, 10);
+  for (const std::string& function : adapter_functions()) {
+    EXPECT_GT(stats.functions[function], 0) << function;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, GenAdapterCalls, ::testing::ValuesIn(models()),
+                         [](const ::testing::TestParamInfo<std::string>& row) {
+                           return row.param;
+                         });
+
+// Over many sequences on the tables the suites drive, every function is
+// sent, both answers occur, and each refusal the scoped generator plants
+// (§3.3) is met, as are the component's own errors.
+TEST(GenAdapterCall, SequencesReachEveryFunctionAndTheRefusals) {
+  SequenceStats stats;
+  for (const std::string model : {"verification", "session", "user"}) {
+    ReferenceComponent ref;
+    for (int i = 0; i < 80; ++i) {
+      const CallScope scope{model + "-" + std::to_string(i)};
+      run_scoped_sequence(ref, model, scope,
+                          sample(adapter_call_sequence(model, scope), 1, 500 + i).front(), stats);
+    }
+  }
+  for (const std::string& function : adapter_functions()) {
+    EXPECT_GT(stats.functions[function], 20) << function;
+  }
+  std::map<std::string, int> met;
+  for (const auto& [start, count] : stats.outcomes) {
+    for (const char* expected :
+         {"value", "Failed to update", "OR connector not suppor", "Case-insensitive querie",
+          "_id can only be used wi", "offset not supported", "Cannot use ", "session token already",
+          "user email already exis"}) {
+      if (start.starts_with(expected)) met[expected] += count;
+    }
+  }
+  for (const char* expected :
+       {"value", "Failed to update", "OR connector not suppor", "Case-insensitive querie",
+        "_id can only be used wi", "offset not supported", "Cannot use ", "session token already",
+        "user email already exis"}) {
+    EXPECT_GT(met[expected], 0) << expected;
   }
 }
 
