@@ -25,7 +25,8 @@ authconf::Result<Faults::Fault, FaultsError> parse_fault(const Json& json, std::
   if (!json.is_object())
     return authconf::fail(FaultsError::kBadFault, where + " must be an object");
   for (const auto& item : json.items()) {
-    static constexpr std::string_view kKnown[] = {"table", "op", "message", "match", "times"};
+    static constexpr std::string_view kKnown[] = {"table", "op",    "message",
+                                                  "match", "times", "patch"};
     if (std::ranges::find(kKnown, item.key()) == std::end(kKnown)) {
       return authconf::fail(FaultsError::kBadFault,
                             where + " has unknown field \"" + item.key() + "\"");
@@ -51,6 +52,23 @@ authconf::Result<Faults::Fault, FaultsError> parse_fault(const Json& json, std::
     fault.message = message->get<std::string>();
   } else {
     fault.message = "injected: " + fault.table + "." + fault.op;
+    fault.throws = !json.contains("patch");
+  }
+  if (auto patch = json.find("patch"); patch != json.end()) {
+    if (!patch->is_object() || patch->empty() || patch->contains("_id") ||
+        patch->contains("_creationTime")) {
+      return authconf::fail(FaultsError::kBadFault,
+                            where +
+                                ".patch must be an object of fields other than _id and "
+                                "_creationTime");
+    }
+    if (fault.op == "delete") {
+      return authconf::fail(FaultsError::kBadFault,
+                            where +
+                                ".patch needs op create or update (a deleted document "
+                                "cannot be patched)");
+    }
+    fault.patch = *patch;
   }
   if (auto match = json.find("match"); match != json.end()) {
     if (!match->is_object())
@@ -81,7 +99,8 @@ Json Faults::to_json(const Fault& fault) {
   Json json = Json::object();
   json["table"] = fault.table;
   json["op"] = fault.op;
-  json["message"] = fault.message;
+  if (fault.throws) json["message"] = fault.message;
+  if (!fault.patch.is_null()) json["patch"] = fault.patch;
   json["match"] = fault.match;
   if (fault.times) json["times"] = *fault.times;
   return json;
@@ -121,8 +140,10 @@ Json Faults::clear() {
   return list();
 }
 
-void Faults::fire_if_matching(std::string_view table, std::string_view op, const Json& document) {
+void Faults::fire_if_matching(std::string_view table, std::string_view op, const Json& document,
+                              const PatchFn& apply_patch) {
   std::optional<std::string> message;
+  Json patch = nullptr;
   {
     std::lock_guard lock(mutex_);
     for (Fault& fault : faults_) {
@@ -130,11 +151,14 @@ void Faults::fire_if_matching(std::string_view table, std::string_view op, const
       if (fault.times && *fault.times <= 0) continue;
       if (!matches(fault.match, document)) continue;
       if (fault.times) --*fault.times;
-      message = fault.message;
+      if (fault.throws) message = fault.message;
+      patch = fault.patch;
       break;
     }
   }
-  // Outside the lock: the throw unwinds through the component's rollback.
+  // Outside the lock: the patch is a write of the mutation, and the throw
+  // unwinds through the component's rollback.
+  if (!patch.is_null() && apply_patch) apply_patch(patch);
   if (message) throw Thrown(ThrownKind::kTrigger, *message);
 }
 

@@ -8,6 +8,11 @@
 // back together. `times` limits how often a fault fires; a spent fault stays
 // listed with "times": 0.
 //
+// A fault may carry `patch` (an authconf extension of bridge-v1, capability
+// `features.triggerEffects`): the trigger then patches the document it runs
+// for with those fields, as an app trigger that writes back to the auth
+// document does, and throws only when the fault also names a `message`.
+//
 //   Faults faults;
 //   faults.replace(Json::parse(R"({"faults": [{"table": "account", "op": "create",
 //       "message": "injected: account.create", "match": {"providerId": "credential"},
@@ -18,6 +23,7 @@
 #include <authconf/result.h>
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -43,6 +49,8 @@ class Faults {
     std::string table;
     std::string op;  // create, update or delete
     std::string message;
+    bool throws = true;    // false: a patch-only fault
+    Json patch = nullptr;  // fields the trigger patches into its document
     Json match = Json::object();
     std::optional<std::int64_t> times;  // nullopt: every matching call
   };
@@ -54,10 +62,13 @@ class Faults {
   // DELETE: removes every fault; returns the (empty) set.
   Json clear();
 
-  // Called by a trigger after its app writes: throws Thrown(kTrigger,
-  // message) for the first installed fault that matches, spending one of
-  // its `times`.
-  void fire_if_matching(std::string_view table, std::string_view op, const Json& document);
+  // Called by a trigger after its app writes: for the first installed
+  // fault that matches (spending one of its `times`), calls `apply_patch`
+  // with its patch, if any, then throws Thrown(kTrigger, message) unless
+  // it is patch-only.
+  using PatchFn = std::function<void(const Json& patch)>;
+  void fire_if_matching(std::string_view table, std::string_view op, const Json& document,
+                        const PatchFn& apply_patch = {});
 
  private:
   static Json to_json(const Fault& fault);

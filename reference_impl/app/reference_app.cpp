@@ -11,6 +11,9 @@ constexpr std::string_view kAppSchemaText = R"({
     "users": {
       "fields": {"authId": "string", "email": "string", "name": "string"},
       "indexes": {"authId": ["authId"]}
+    },
+    "triggerLog": {
+      "fields": {"table": "string", "op": "string", "documentId": "string", "present": "boolean"}
     }
   }
 })";
@@ -29,6 +32,19 @@ Json app_fields(const Json& user) {
   fields["email"] = user.at("email");
   fields["name"] = user.at("name");
   return fields;
+}
+
+// Appends what a trigger saw to the app's triggerLog table: which call it
+// was and whether its document was still in the component table, which
+// tells a trigger that runs before the write from one that runs after it
+// (deleteMany's and deleteOne's, spec/convex-component.md §3.4). The row
+// rolls back with the mutation, like every app write of a trigger.
+void log_trigger(WriteTx& tx, const std::string& table, std::string_view op, const Json& document) {
+  const std::string id = document.at("_id").get<std::string>();
+  const bool present =
+      tx.get(*tx.table(ReferenceApp::kComponentSpace, table), std::string_view(id)) != nullptr;
+  tx.insert(*tx.table(ReferenceApp::kAppSpace, "triggerLog"),
+            Json{{"table", table}, {"op", op}, {"documentId", id}, {"present", present}});
 }
 
 }  // namespace
@@ -68,16 +84,24 @@ void ReferenceApp::install_triggers() {
     const std::string table(name);
     TableTriggers triggers;
     const bool is_user = table == "user";
-    triggers.on_create = [this, table, is_user](WriteTx& tx, const Json& doc) {
+    // A fault's patch writes back to the document the trigger runs for.
+    const auto patcher = [table](WriteTx& tx, const Json& doc) {
+      return [&tx, table, &doc](const Json& patch) {
+        tx.patch(*tx.table(kComponentSpace, table), doc.at("_id").get<std::string>(), patch);
+      };
+    };
+    triggers.on_create = [this, table, is_user, patcher](WriteTx& tx, const Json& doc) {
+      log_trigger(tx, table, "create", doc);
       if (is_user) {
         Json row = app_fields(doc);
         row["authId"] = doc.at("_id");
         tx.insert(*tx.table(kAppSpace, "users"), row);
       }
-      faults_.fire_if_matching(table, "create", doc);
+      faults_.fire_if_matching(table, "create", doc, patcher(tx, doc));
     };
-    triggers.on_update = [this, table, is_user](WriteTx& tx, const Json& new_doc,
-                                                const Json& old_doc) {
+    triggers.on_update = [this, table, is_user, patcher](WriteTx& tx, const Json& new_doc,
+                                                         const Json& old_doc) {
+      log_trigger(tx, table, "update", new_doc);
       if (is_user) {
         Table& users = *tx.table(kAppSpace, "users");
         if (DocumentPtr row = app_user_of(tx, users, old_doc.at("_id"))) {
@@ -88,9 +112,10 @@ void ReferenceApp::install_triggers() {
           tx.insert(users, fresh);
         }
       }
-      faults_.fire_if_matching(table, "update", new_doc);
+      faults_.fire_if_matching(table, "update", new_doc, patcher(tx, new_doc));
     };
     triggers.on_delete = [this, table, is_user](WriteTx& tx, const Json& doc) {
+      log_trigger(tx, table, "delete", doc);
       if (is_user) {
         Table& users = *tx.table(kAppSpace, "users");
         if (DocumentPtr row = app_user_of(tx, users, doc.at("_id"))) {

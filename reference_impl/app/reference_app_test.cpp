@@ -63,6 +63,36 @@ TEST_F(FaultsTest, UpdateFaultsMatchTheNewDocument) {
   EXPECT_EQ(documents("component", "user")[0]["name"], "Old");
 }
 
+// A patch-only fault writes back to the document and throws nothing; create
+// answers the document as the trigger left it (create-api.ts re-reads it).
+TEST_F(FaultsTest, APatchOnlyFaultWritesBackToTheDocument) {
+  ASSERT_TRUE(app_.faults().replace(Json::parse(R"({"faults": [{"table": "user", "op": "create",
+      "patch": {"image": "set-by-trigger"}}]})")));
+  auto created = call(ComponentFunction::kCreate, create_args("user", user_fields("p@x.io")));
+  ASSERT_TRUE(created);
+  EXPECT_EQ((*created)["image"], "set-by-trigger");
+  EXPECT_EQ(documents("component", "user")[0]["image"], "set-by-trigger");
+  EXPECT_FALSE(app_.faults().list()["faults"][0].contains("message")) << "patch-only";
+}
+
+// Every trigger call leaves a triggerLog row saying whether its document
+// was still stored: deleteMany's trigger runs before the delete, deleteOne's
+// after it (spec/convex-component.md §3.4).
+TEST_F(FaultsTest, TheTriggerLogTellsBeforeFromAfterTheDelete) {
+  const std::string first = create_user("one@x.io");
+  const std::string second = create_user("two@x.io");
+  ok(ComponentFunction::kDeleteOne, Json::parse(R"({"input": {"model": "user", "where":
+      [{"field": "email", "value": "one@x.io"}]}})"));
+  ok(ComponentFunction::kDeleteMany, Json::parse(R"({"input": {"model": "user", "where":
+      [{"field": "email", "value": "two@x.io"}]}, "paginationOpts": {"numItems": 10,
+      "cursor": null}})"));
+  Json deletes = Json::array();
+  for (const Json& row : documents("app", "triggerLog")) {
+    if (row["op"] == "delete") deletes.push_back({row["documentId"], row["present"]});
+  }
+  EXPECT_EQ(deletes, Json::array({{first, false}, {second, true}}));
+}
+
 TEST_F(FaultsTest, SessionAccountAndVerificationFaultsFire) {
   const std::string user = create_user("a@x.io");
   ASSERT_TRUE(app_.faults().replace(
@@ -94,6 +124,13 @@ const BadFault kBadFaults[] = {
     {"negative_times", R"({"faults": [{"table": "user", "op": "create", "times": -1}]})",
      FaultsError::kBadFault},
     {"fractional_times", R"({"faults": [{"table": "user", "op": "create", "times": 1.5}]})",
+     FaultsError::kBadFault},
+    {"patch_on_delete",
+     R"({"faults": [{"table": "user", "op": "delete", "patch": {"name": "x"}}]})",
+     FaultsError::kBadFault},
+    {"patch_of_the_id", R"({"faults": [{"table": "user", "op": "create", "patch": {"_id": "x"}}]})",
+     FaultsError::kBadFault},
+    {"patch_empty", R"({"faults": [{"table": "user", "op": "create", "patch": {}}]})",
      FaultsError::kBadFault},
     {"unknown_key", R"({"faults": [{"table": "user", "op": "create", "when": 1}]})",
      FaultsError::kBadFault},

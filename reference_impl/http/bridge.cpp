@@ -158,7 +158,8 @@ Json Bridge::capabilities() const {
                           {"outbox", true},
                           {"identity", convex_ != nullptr},
                           {"reset", config_.allow_reset},
-                          {"clock", config_.enable_clock}};
+                          {"clock", config_.enable_clock},
+                          {"triggerEffects", true}};
   caps["appUsers"] = ReferenceApp::app_users_description();
   return caps;
 }

@@ -220,7 +220,7 @@ TEST_F(BridgeTest, CapabilitiesTellTheTruthAboutTheDefaults) {
           R"("config":{"emailAndPassword":true,"emailVerification":true,"requireEmailVerification":false,)"
           R"("deleteUser":false,"changeEmail":false,"rateLimit":false,"revokeSessionsOnPasswordReset":false,"cors":"hono"},)"
           R"("features":{"adapter":true,"tables":true,"triggers":true,"faults":true,"outbox":true,)"
-          R"("identity":true,"reset":true,"clock":true},)"
+          R"("identity":true,"reset":true,"clock":true,"triggerEffects":true},)"
           R"("appUsers":{"table":"users","authIdField":"authId","fields":{"email":"email","name":"name"}}})");
   EXPECT_EQ(authref_version(), "0.1.0");
 }

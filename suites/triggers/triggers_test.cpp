@@ -17,11 +17,10 @@
 // (its run-id email or its `_id`) and fires once (`times: 1`), so that the
 // other users of a shared target are never hit.
 #include <authconf/matchers.h>
+#include <authconf/stores.h>
 #include <authconf/suite.h>
 
 #include <chrono>
-
-#include "../dual-store/stores.h"
 
 namespace authconf {
 namespace {
@@ -343,8 +342,8 @@ INSTANTIATE_TEST_SUITE_P(
 // first throw ends the mutation. With a fault on each document, the first
 // document's fault is the one thrown and spent; the second trigger never
 // runs. (Whether deleteMany's trigger runs before the delete and deleteOne's
-// after it, §3.4, is visible only inside the trigger: bridge-v1 has no
-// witness for it. The tables are the same either way.)
+// after it, §3.4, is visible only inside the trigger: the DeleteTiming cases
+// below read it from the trigger log where the target keeps one.)
 class PageOrder : public ::testing::TestWithParam<PageRow> {};
 
 TEST_P(PageOrder, FirstDocumentTriggerRunsFirst) {
@@ -545,6 +544,115 @@ TEST(ReturnValue, DeleteOneReturnsTheDeletedDocumentAndRunsTheTrigger) {
   EXPECT_FALSE(after.user);
   EXPECT_THAT(after.app_rows, IsEmpty()) << "deleteOne did not run the user's delete trigger";
 }
+
+// ------------------------- what triggers see (features.triggerEffects)
+
+// authconf's extension of bridge-v1 (reference_impl/README.md): a fault with
+// `patch` makes the trigger write those fields back to its document, as an
+// app trigger that stamps the auth user does; the app's `triggerLog` table
+// gets one row per trigger call, {table, op, documentId, present}, `present`
+// saying whether the document was still stored when the trigger ran.
+
+// create and updateOne answer the document as the trigger left it (§3.2:
+// create-api.ts re-reads it after the trigger). Mutant: answering the
+// document as inserted or patched, before the trigger's write-back.
+struct WriteBackRow {
+  const char* id;
+  const char* function;  // create or updateOne
+};
+class WriteBack : public ::testing::TestWithParam<WriteBackRow> {};
+
+TEST_P(WriteBack, TheAnswerHasTheTriggersWrite) {
+  const WriteBackRow& row = GetParam();
+  AUTHCONF_CASE(row.id, "spec/convex-component.md §3.2");
+  AUTHCONF_REQUIRE_FEATURE("adapter");
+  AUTHCONF_REQUIRE_FEATURE("tables");
+  AUTHCONF_REQUIRE_FEATURE("faults");
+  AUTHCONF_REQUIRE_FEATURE("triggerEffects");
+  const std::string email = target().new_email();
+  const std::string stamped = "stamped by trigger " + target().run_id();
+  const bool create = std::string(row.function) == "create";
+  Json id;
+  if (!create) {
+    auto created = AUTHCONF_OK(create_user(email, "Before Update"));
+    ASSERT_FALSE(created.thrown) << *created.thrown;
+    id = created.value["_id"];
+  }
+  const Json match = create ? Json{{"email", email}} : Json{{"_id", id}};
+  (void)AUTHCONF_OK(bridge().put_faults(Json::array({{{"table", "user"},
+                                                      {"op", create ? "create" : "update"},
+                                                      {"match", match},
+                                                      {"patch", {{"image", stamped}}},
+                                                      {"times", 1}}})));
+  AdapterAnswer answer;
+  if (create) {
+    answer = AUTHCONF_OK(create_user(email, "Created"));
+  } else {
+    answer = AUTHCONF_OK(
+        bridge().adapter("updateOne", Json{{"input",
+                                            {{"model", "user"},
+                                             {"where", where_eq("_id", id)},
+                                             {"update", {{"name", "After Update"}}}}}}));
+  }
+  ASSERT_FALSE(answer.thrown) << *answer.thrown;
+  EXPECT_EQ(answer.value.value("image", Json()), stamped) << answer.value.dump();
+  auto users = AUTHCONF_OK(bridge().component_table("user"));
+  const auto stored = stores::rows_where(users, "email", Json(email));
+  ASSERT_THAT(stored, SizeIs(1));
+  EXPECT_EQ(answer.value, stored.front());
+}
+INSTANTIATE_TEST_SUITE_P(
+    Rows, WriteBack,
+    ::testing::Values(WriteBackRow{"triggers.return.create-returns-document-as-trigger-left-it",
+                                   "create"},
+                      WriteBackRow{"triggers.return.update-one-returns-document-as-trigger-left-it",
+                                   "updateOne"}),
+    [](const ::testing::TestParamInfo<WriteBackRow>& row) {
+      return std::string(row.param.function);
+    });
+
+// deleteOne runs the trigger after the delete, deleteMany before each one
+// (§3.4; create-api.ts:291-359): the trigger log's `present` tells them apart.
+struct DeleteTimingRow {
+  const char* id;
+  const char* function;  // deleteOne or deleteMany
+  bool present;          // whether the trigger still sees the document
+};
+class DeleteTiming : public ::testing::TestWithParam<DeleteTimingRow> {};
+
+TEST_P(DeleteTiming, TheTriggerSeesTheDocumentOrNot) {
+  const DeleteTimingRow& row = GetParam();
+  AUTHCONF_CASE(row.id, "spec/convex-component.md §3.4");
+  AUTHCONF_REQUIRE_FEATURE("adapter");
+  AUTHCONF_REQUIRE_FEATURE("triggerEffects");
+  const std::string email = target().new_email();
+  auto created = AUTHCONF_OK(create_user(email, "Deleted"));
+  ASSERT_FALSE(created.thrown) << *created.thrown;
+  const Json id = created.value["_id"];
+  Json input{{"model", "user"}, {"where", where_eq("_id", id)}};
+  Json args{{"input", input}};
+  if (std::string(row.function) == "deleteMany") args["paginationOpts"] = page_options();
+  auto deleted = AUTHCONF_OK(bridge().adapter(row.function, args));
+  ASSERT_FALSE(deleted.thrown) << *deleted.thrown;
+  auto log = AUTHCONF_OK(bridge().app_table("triggerLog"));
+  std::vector<Json> deletes;
+  for (const Json& entry : log) {
+    if (entry.value("documentId", Json()) == id && entry.value("op", Json()) == "delete") {
+      deletes.push_back(entry);
+    }
+  }
+  ASSERT_THAT(deletes, SizeIs(1)) << "the user's delete trigger ran " << deletes.size() << " times";
+  EXPECT_EQ(deletes.front().value("table", Json()), "user");
+  EXPECT_EQ(deletes.front().value("present", Json()), row.present) << deletes.front().dump();
+}
+INSTANTIATE_TEST_SUITE_P(
+    Rows, DeleteTiming,
+    ::testing::Values(
+        DeleteTimingRow{"triggers.order.delete-one-trigger-after-delete", "deleteOne", false},
+        DeleteTimingRow{"triggers.order.delete-many-trigger-before-delete", "deleteMany", true}),
+    [](const ::testing::TestParamInfo<DeleteTimingRow>& row) {
+      return std::string(row.param.function);
+    });
 
 }  // namespace
 }  // namespace authconf
