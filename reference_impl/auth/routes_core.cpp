@@ -78,6 +78,10 @@ void sign_up_email(EndpointContext& ctx) {
     synthetic["image"] = image ? *image : Json(nullptr);
     synthetic["createdAt"] = now;
     synthetic["updatedAt"] = now;
+    // buildSyntheticUserOutput (db/schema.mjs:39-51) writes every optional
+    // user field of the schema as null: the convex plugin declares
+    // `user.userId`, so it appears (a real new user has no such key).
+    if (ctx.services.convex != nullptr) synthetic["userId"] = nullptr;
     synthetic["id"] = random_id(32);
     // The synthetic user never passes the adapter: its dates are JavaScript
     // Dates, which JSON writes as ISO strings even where the adapter's users
