@@ -1431,51 +1431,41 @@ rc::Gen<std::int64_t> date() {
 // each followed by a read-back: bounded in time on a remote target too.
 constexpr double kSequenceScale = 0.4;
 
+// Runs random sequences of `Commands` (a command listed twice is drawn twice
+// as often) against the target and the model, 200 times.
+template <class Model, class Sut, class... Commands>
+void check_model(const std::string& description) {
+  bridge_failed() = false;
+  suite::check_property(description, 200, [] {
+    Sut sut;
+    const Model initial;
+    const auto commands = *rc::gen::scale(
+        kSequenceScale,
+        rc::state::gen::commands(initial, rc::state::gen::execOneOfWithArgs<Commands...>()));
+    rc::state::runAll(commands, initial, sut);
+  });
+  if (bridge_failed()) suite::record_error("a bridge call failed during the property");
+}
+
 TEST(AdapterModel, VerificationSequencesAgreeWithTheModel) {
   AUTHCONF_CASE("adapter.model.verification-sequences", "spec/convex-component.md §3");
   AUTHCONF_REQUIRE_FEATURE("adapter");
   namespace vm = verification_model;
-  bridge_failed() = false;
-  suite::check_property(
+  check_model<vm::Model, vm::Sut, vm::Create, vm::Create, vm::FindOne, vm::FindMany, vm::UpdateOne,
+              vm::UpdateMany, vm::DeleteOne, vm::DeleteMany>(
       "random create/findOne/findMany/updateOne/updateMany/deleteOne/deleteMany sequences on "
-      "`verification` answer as the model of the component does",
-      200, [] {
-        vm::Sut sut;
-        const vm::Model initial;
-        const auto commands = *rc::gen::scale(
-            kSequenceScale,
-            rc::state::gen::commands(
-                initial,
-                rc::state::gen::execOneOfWithArgs<vm::Create, vm::Create, vm::FindOne, vm::FindMany,
-                                                  vm::UpdateOne, vm::UpdateMany, vm::DeleteOne,
-                                                  vm::DeleteMany>()));
-        rc::state::runAll(commands, initial, sut);
-      });
-  if (bridge_failed()) suite::record_error("a bridge call failed during the property");
+      "`verification` answer as the model of the component does");
 }
 
 TEST(AdapterModel, SessionSequencesAgreeWithTheModel) {
   AUTHCONF_CASE("adapter.model.session-sequences", "spec/convex-component.md §2.3, §3");
   AUTHCONF_REQUIRE_FEATURE("adapter");
   namespace sm = session_model;
-  bridge_failed() = false;
-  suite::check_property(
+  check_model<sm::Model, sm::Sut, sm::Create, sm::Create, sm::FindOneByToken, sm::FindOneByToken,
+              sm::UpdateOneByToken, sm::DeleteOneByToken, sm::FindManyByUser, sm::UpdateManyByUser,
+              sm::DeleteManyByUser>(
       "random session sequences (unique token, every where operator on the fast path, pages by "
-      "userId) answer as the model of the component does",
-      200, [] {
-        sm::Sut sut;
-        const sm::Model initial;
-        const auto commands = *rc::gen::scale(
-            kSequenceScale,
-            rc::state::gen::commands(
-                initial,
-                rc::state::gen::execOneOfWithArgs<sm::Create, sm::Create, sm::FindOneByToken,
-                                                  sm::FindOneByToken, sm::UpdateOneByToken,
-                                                  sm::DeleteOneByToken, sm::FindManyByUser,
-                                                  sm::UpdateManyByUser, sm::DeleteManyByUser>()));
-        rc::state::runAll(commands, initial, sut);
-      });
-  if (bridge_failed()) suite::record_error("a bridge call failed during the property");
+      "userId) answer as the model of the component does");
 }
 
 TEST(AdapterModel, GeneratedWhereClausesFilterLikeFilterByWhere) {

@@ -151,9 +151,7 @@ std::optional<std::vector<Json>> seed(Rows& rows, std::string_view model,
   for (const Json& data : documents) {
     auto answer = call("create", Json{{"input", {{"model", model}, {"data", data}}}});
     if (!answer) {
-      std::ostringstream detail;
-      detail << "create " << model << ": " << answer.error();
-      suite::record_error(detail.str());
+      suite::record_failed("create " + std::string(model), answer.error());
       return std::nullopt;
     }
     if (answer->thrown) {

@@ -52,9 +52,7 @@ bool is_reset_token(std::string_view token) {
 std::optional<std::string> requested_reset_token(Browser& browser, std::string_view email) {
   auto answer = post(browser, "/request-password-reset", reset_request(email), cookieless());
   if (!answer) {
-    std::ostringstream detail;
-    detail << "request-password-reset: " << answer.error();
-    suite::record_error(detail.str());
+    suite::record_failed("request-password-reset", answer.error());
     return std::nullopt;
   }
   if (answer->status != 200) {
@@ -276,9 +274,7 @@ std::optional<Json> verification_mail(Browser& browser, std::string_view email,
   if (callback) body["callbackURL"] = *callback;
   auto answer = post(browser, "/send-verification-email", body);
   if (!answer) {
-    std::ostringstream detail;
-    detail << "send-verification-email: " << answer.error();
-    suite::record_error(detail.str());
+    suite::record_failed("send-verification-email", answer.error());
     return std::nullopt;
   }
   if (answer->status != 200 || answer->response_body != R"({"status":true})") {

@@ -229,9 +229,7 @@ std::optional<TwoSessions> two_sessions(Browser& first, Browser& second) {
   if (!user) return std::nullopt;
   auto signed_in = sign_in(second, user->email, user->password);
   if (!signed_in) {
-    std::ostringstream detail;
-    detail << "sign-in: " << signed_in.error();
-    suite::record_error(detail.str());
+    suite::record_failed("sign-in", signed_in.error());
     return std::nullopt;
   }
   if (signed_in->status != 200) {

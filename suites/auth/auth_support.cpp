@@ -285,9 +285,7 @@ std::optional<FreshUser> fresh_sign_up(Browser& browser, Json extra, std::string
   for (const auto& [key, value] : extra.items()) body[key] = value;
   auto answer = browser.post_json(target().auth_path("/sign-up/email"), body);
   if (!answer) {
-    std::ostringstream detail;
-    detail << "sign-up: " << answer.error();
-    suite::record_error(detail.str());
+    suite::record_failed("sign-up", answer.error());
     return std::nullopt;
   }
   if (answer->status != 200) {
@@ -352,9 +350,7 @@ std::optional<Json> component_user(std::string_view email) {
       "findOne",
       Json{{"model", "user"}, {"where", Json::array({{{"field", "email"}, {"value", email}}})}});
   if (!found) {
-    std::ostringstream detail;
-    detail << "bridge findOne user by email: " << found.error();
-    suite::record_error(detail.str());
+    suite::record_failed("bridge findOne user by email", found.error());
     return std::nullopt;
   }
   if (found->thrown) {
@@ -368,9 +364,7 @@ std::optional<std::vector<Json>> component_rows(std::string_view table, std::str
                                                 const Json& value) {
   auto rows = suite::bridge().component_table(table);
   if (!rows) {
-    std::ostringstream detail;
-    detail << "bridge GET /component/" << table << ": " << rows.error();
-    suite::record_error(detail.str());
+    suite::record_failed("bridge GET /component/" + std::string(table), rows.error());
     return std::nullopt;
   }
   std::vector<Json> matching;
@@ -385,9 +379,7 @@ std::optional<std::vector<Json>> component_rows(std::string_view table, std::str
 std::optional<Json> latest_mail(std::string_view to, std::string_view kind) {
   auto messages = suite::bridge().outbox(std::string(to), std::string(kind));
   if (!messages) {
-    std::ostringstream detail;
-    detail << "bridge GET /outbox: " << messages.error();
-    suite::record_error(detail.str());
+    suite::record_failed("bridge GET /outbox", messages.error());
     return std::nullopt;
   }
   if (messages->empty()) return Json(nullptr);
@@ -398,9 +390,7 @@ std::optional<Json> latest_mail(std::string_view to, std::string_view kind) {
 std::optional<std::size_t> mail_count(std::string_view to, std::string_view kind) {
   auto messages = suite::bridge().outbox(std::string(to), std::string(kind));
   if (!messages) {
-    std::ostringstream detail;
-    detail << "bridge GET /outbox: " << messages.error();
-    suite::record_error(detail.str());
+    suite::record_failed("bridge GET /outbox", messages.error());
     return std::nullopt;
   }
   return messages->size();

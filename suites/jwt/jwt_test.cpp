@@ -164,9 +164,7 @@ std::optional<ServedJwks> fetch_jwks() {
   Browser browser(target());
   auto answer = browser.get(target().auth_path("/convex/jwks"), no_cookies());
   if (!answer) {
-    std::ostringstream detail;
-    detail << "GET /convex/jwks: " << answer.error();
-    suite::record_error(detail.str());
+    suite::record_failed("GET /convex/jwks", answer.error());
     return std::nullopt;
   }
   const Json body = json_body(*answer).json;
@@ -211,9 +209,7 @@ std::optional<Minted> parse_token(const Exchange& exchange, const std::string& t
 std::optional<Minted> mint(Browser& browser, const CallOptions& options = {}) {
   auto answer = browser.get(target().auth_path("/convex/token"), options);
   if (!answer) {
-    std::ostringstream detail;
-    detail << "GET /convex/token: " << answer.error();
-    suite::record_error(detail.str());
+    suite::record_failed("GET /convex/token", answer.error());
     return std::nullopt;
   }
   const Json body = json_body(*answer).json;
@@ -229,9 +225,7 @@ std::optional<Minted> mint(Browser& browser, const CallOptions& options = {}) {
 std::optional<Json> get_session(Browser& browser) {
   auto answer = browser.get(target().auth_path("/get-session"));
   if (!answer) {
-    std::ostringstream detail;
-    detail << "GET /get-session: " << answer.error();
-    suite::record_error(detail.str());
+    suite::record_failed("GET /get-session", answer.error());
     return std::nullopt;
   }
   if (answer->status != 200) {
@@ -271,9 +265,7 @@ SharedUser* shared_user() {
                                                                       {"password", made->password},
                                                                       {"image", kImage}});
   if (!answer) {
-    std::ostringstream detail;
-    detail << "sign-up of the shared user: " << answer.error();
-    suite::record_error(detail.str());
+    suite::record_failed("sign-up of the shared user", answer.error());
     return nullptr;
   }
   suite::created_user(made->email, made->password, suite::Lifetime::kRun);
@@ -368,9 +360,7 @@ class InjectedKey {
     data["createdAt"] = 1000;
     auto created = bridge().adapter("create", Json{{"input", {{"model", "jwks"}, {"data", data}}}});
     if (!created) {
-      std::ostringstream detail;
-      detail << "adding a key to the jwks table: " << created.error();
-      suite::record_error(detail.str());
+      suite::record_failed("adding a key to the jwks table", created.error());
       return nullptr;
     }
     if (created->thrown || !created->value.is_object() || !created->value.contains("_id")) {
@@ -459,9 +449,7 @@ nlohmann::json expected_identity(const Json& claims) {
 std::optional<IdentityAnswer> identity_of(std::string_view token) {
   auto answer = bridge().identity(token);
   if (!answer) {
-    std::ostringstream detail;
-    detail << "GET /conformance/v1/identity: " << answer.error();
-    suite::record_error(detail.str());
+    suite::record_failed("GET /conformance/v1/identity", answer.error());
     return std::nullopt;
   }
   return *answer;

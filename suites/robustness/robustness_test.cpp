@@ -168,9 +168,7 @@ std::optional<Snapshot> snapshot() {
     auto documents =
         table.component ? bridge().component_table(table.name) : bridge().app_table(table.name);
     if (!documents) {
-      std::ostringstream detail;
-      detail << "reading table " << table.name << ": " << documents.error();
-      suite::record_error(detail.str());
+      suite::record_failed("reading table " + std::string(table.name), documents.error());
       return std::nullopt;
     }
     auto& rows = shot.tables[(table.component ? "component/" : "app/") + table.name];
@@ -744,6 +742,12 @@ INSTANTIATE_TEST_SUITE_P(Rows, HostileRequests, ValuesIn(hostile_rows()),
                            return test_name(row.param.id);
                          });
 
+// The host[:port] of an http:// target: the Host line of a raw request.
+std::string raw_authority() {
+  const std::string authority = target().url().substr(std::string_view("http://").size());
+  return authority.substr(0, authority.find('/'));
+}
+
 TEST(HostileRequestsNoContentType, Is415) {
   AUTHCONF_CASE("robustness.media.no-content-type", kSignUpSpec);
   // A body without Content-Type: better-call names the missing header (a byte body sent by
@@ -758,10 +762,8 @@ TEST(HostileRequestsNoContentType, Is415) {
   }
   const std::string body =
       R"({"name":"A","email":")" + target().new_email() + R"(","password":"Password-1234"})";
-  auto authority = target().url().substr(7);
   const std::string bytes =
-      "POST " + target().auth_path("/sign-up/email") +
-      " HTTP/1.1\r\nHost: " + authority.substr(0, authority.find('/')) +
+      "POST " + target().auth_path("/sign-up/email") + " HTTP/1.1\r\nHost: " + raw_authority() +
       "\r\nOrigin: " + target().site_origin() +
       "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   auto answer = AUTHCONF_OK(send_raw(target().url(), bytes));
@@ -874,9 +876,7 @@ TEST_P(FramingGarbage, FourXxNeverFiveXx) {
     before = snapshot();
     if (!before) return;
   }
-  std::string authority = target().url().substr(7);
-  authority = authority.substr(0, authority.find('/'));
-  std::string bytes = replace_all(row.bytes, "{host}", authority);
+  std::string bytes = replace_all(row.bytes, "{host}", raw_authority());
   bytes = replace_all(bytes, "{base}", target().base_path());
   auto answer = AUTHCONF_OK(send_raw(target().url(), bytes, 10'000));
   EXPECT_GE(answer.status, 400) << "head: " << answer.head

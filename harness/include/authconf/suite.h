@@ -106,6 +106,13 @@ std::optional<Json> verify_and_sign_in(Browser& browser, std::string_view email,
 // Records an error outcome (the transport or the bridge failed, not the
 // target's behaviour) and fails the case with `detail`.
 void record_error(const std::string& detail);
+// record_error("<what>: <error>"), for a transport or bridge call that failed.
+template <class Error>
+void record_failed(std::string_view what, const Error& error) {
+  std::ostringstream detail;
+  detail << what << ": " << error;
+  record_error(detail.str());
+}
 
 // rapidcheck parameters for a property: RC_PARAMS when set, else `runs`
 // (AUTHCONF_PROPERTY_RUNS overrides, for slow remote targets).

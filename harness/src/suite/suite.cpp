@@ -203,14 +203,6 @@ void remove_run_users() {
   }
 }
 
-// Records `what: error` as an error of the run (see record_error).
-template <class Error>
-void record_failed(std::string_view what, const Error& error) {
-  std::ostringstream detail;
-  detail << what << ": " << error;
-  record_error(detail.str());
-}
-
 std::optional<SignedUpUser> sign_up(Browser& browser, std::string_view name, Lifetime lifetime) {
   SignedUpUser user;
   user.email = target().new_email();
