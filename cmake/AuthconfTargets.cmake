@@ -74,16 +74,22 @@ function(authconf_add_suite)
   set_property(GLOBAL APPEND PROPERTY AUTHCONF_SUITE_AREAS ${S_AREA})
 endfunction()
 
-# authconf_add_target_run(NAME <run> START <command...> [SUITES <areas...>])
+# authconf_add_target_run(NAME <run> START <command...> [SUITES <areas...>]
+#                         [LABEL <label>] [EXPECTATIONS <file>])
 # Runs suites against a target that a script starts (fixtures/targets/):
 # the ctest fixture `<run>.start` runs START with the token <STATE> replaced
 # by the run's state directory (the script writes <STATE>/target.env), each
 # suite runs as `<run>/<area>` through fixtures/targets/with-target, and
 # `<run>.stop` ends the target whatever happened. SUITES defaults to every
-# suite. Labels: `targets` and <run>; the XML goes to
+# suite. Labels: LABEL (default `targets`; the real targets use `real`) and
+# <run>. EXPECTATIONS is the target's expected-failures file
+# (AUTH_TARGET_EXPECTATIONS). The XML goes to
 # ${CMAKE_BINARY_DIR}/targets/<run>/<area>.xml, apart from the default run's.
 function(authconf_add_target_run)
-  cmake_parse_arguments(R "" "NAME" "START;SUITES" ${ARGN})
+  cmake_parse_arguments(R "" "NAME;LABEL;EXPECTATIONS" "START;SUITES" ${ARGN})
+  if(NOT R_LABEL)
+    set(R_LABEL targets)
+  endif()
   if(NOT R_SUITES)
     get_property(R_SUITES GLOBAL PROPERTY AUTHCONF_SUITE_AREAS)
   endif()
@@ -92,9 +98,9 @@ function(authconf_add_target_run)
   list(TRANSFORM R_START REPLACE "<STATE>" "${_state}")
   add_test(NAME ${R_NAME}.start COMMAND ${R_START})
   add_test(NAME ${R_NAME}.stop COMMAND ${_targets_dir}/stop ${_state})
-  set_tests_properties(${R_NAME}.start PROPERTIES FIXTURES_SETUP ${R_NAME} LABELS "targets;${R_NAME}"
-                                                  TIMEOUT 60)
-  set_tests_properties(${R_NAME}.stop PROPERTIES FIXTURES_CLEANUP ${R_NAME} LABELS "targets;${R_NAME}"
+  set_tests_properties(${R_NAME}.start PROPERTIES FIXTURES_SETUP ${R_NAME} LABELS "${R_LABEL};${R_NAME}"
+                                                  TIMEOUT 300)
+  set_tests_properties(${R_NAME}.stop PROPERTIES FIXTURES_CLEANUP ${R_NAME} LABELS "${R_LABEL};${R_NAME}"
                                                  TIMEOUT 60)
   foreach(_area IN LISTS R_SUITES)
     add_test(NAME ${R_NAME}/${_area}
@@ -103,7 +109,11 @@ function(authconf_add_target_run)
     # One suite at a time per target, as for the default run; different
     # targets run side by side.
     set_tests_properties(${R_NAME}/${_area} PROPERTIES
-      FIXTURES_REQUIRED ${R_NAME} LABELS "targets;${R_NAME}" TIMEOUT 600
+      FIXTURES_REQUIRED ${R_NAME} LABELS "${R_LABEL};${R_NAME}" TIMEOUT 600
       RESOURCE_LOCK authconf_target_${R_NAME})
+    if(R_EXPECTATIONS)
+      set_tests_properties(${R_NAME}/${_area} PROPERTIES
+        ENVIRONMENT "AUTH_TARGET_EXPECTATIONS=${R_EXPECTATIONS}")
+    endif()
   endforeach()
 endfunction()
