@@ -71,6 +71,9 @@ ReferenceSide start_reference(const Capabilities& of) {
   options.auth.change_email = of.config_flag("changeEmail", false);
   options.auth.require_email_verification = of.config_flag("requireEmailVerification", false);
   options.auth.cross_domain = of.plugin("cross-domain");
+  // An https target sets `__Secure-` cookies; so must the reference (its
+  // own base URL is plain http).
+  options.auth.use_secure_cookies = suite::target().url().starts_with("https://");
   options.conformance_key = "differential-reference-key";
   options.enable_clock = false;
   side.server = std::make_unique<authref::ReferenceServer>(std::move(options));
