@@ -289,7 +289,7 @@ AuthService::AuthService(AuthOptions options, ReferenceApp& app, PasswordHasher&
       rate_limiter_(options_, app.clock()),
       services_{options_, app, adapter_, cookies_, hasher, sessions_, app.clock(), nullptr} {
   for (auto group : {core_routes(), session_routes(), user_routes(), password_reset_routes(),
-                     verification_routes()}) {
+                     verification_routes(), account_routes()}) {
     for (Route& route : group) routes_.push_back(std::move(route));
   }
 }

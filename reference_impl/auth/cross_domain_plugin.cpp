@@ -265,8 +265,10 @@ void CrossDomainPlugin::after(EndpointContext& ctx) {
     }
   }
   // After hook 2 (a one-time token appended as ?ott= to the redirect of
-  // /callback*, /oauth2/callback* and /magic-link/verify*) has no route to
-  // act on in the reference: it mounts no OAuth or magic-link endpoint.
+  // /callback*, /oauth2/callback* and /magic-link/verify*) never acts in the
+  // reference: it needs ctx.context.newSession, and /callback/:id (no social
+  // provider is configured) only ever redirects to the error page; there is
+  // no magic-link endpoint.
 }
 
 }  // namespace authref

@@ -23,6 +23,10 @@ std::vector<Route> user_routes();
 std::vector<Route> password_reset_routes();
 // routes_verification.cpp: send-verification-email, verify-email, and GET /error.
 std::vector<Route> verification_routes();
+// routes_accounts.cpp: verify-password, update-session, list-accounts,
+// account-info, unlink-account, get-access-token, refresh-token,
+// sign-in/social, link-social and callback/:id (§2.19).
+std::vector<Route> account_routes();
 
 // routes_password_reset.cpp: the href of `new URL(input, base)` after
 // `url.searchParams.set(name, value)` (redirectCallback, redirectError), or

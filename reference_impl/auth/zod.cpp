@@ -1,6 +1,8 @@
 #include "auth/zod.h"
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 namespace authref {
 
@@ -68,42 +70,101 @@ bool is_zod_email(std::string_view text) {
 
 namespace {
 
-std::optional<std::string> field_issue(const ZodField& field, const Json* value) {
-  if (!value) {
-    if (field.optional) return std::nullopt;
-    return std::string("Invalid input: expected ") +
-           (field.type == ZodType::kBoolean  ? "boolean"
-            : field.type == ZodType::kNumber ? "number"
-                                             : "string") +
-           ", received undefined";
+// The "expected <type>" of a field that is missing or of the wrong type.
+std::string_view expected_type(ZodType type) {
+  switch (type) {
+    case ZodType::kBoolean:
+      return "boolean";
+    case ZodType::kNumber:
+      return "number";
+    case ZodType::kObject:
+      return "object";
+    case ZodType::kStringArray:
+      return "array";
+    case ZodType::kRecord:
+      return "record";
+    default:
+      return "string";
   }
+}
+
+void collect_object_issues(const ObjectSchema& schema, const Json& object, const std::string& path,
+                           std::vector<std::string>& issues);
+
+// The issues of one field at `path` ("body.idToken"), appended in the order
+// zod reports them: the field itself, then what is nested in it.
+void collect_field_issues(const ZodField& field, const Json* value, const std::string& path,
+                          std::vector<std::string>& issues) {
+  const auto add = [&](const std::string& at, std::string_view message) {
+    std::string issue = "[";
+    issue.append(at);
+    issue.append("] ");
+    issue.append(message);
+    issues.push_back(std::move(issue));
+  };
   const auto expected = [&](std::string_view type) {
     return "Invalid input: expected " + std::string(type) + ", received " +
            std::string(zod_type_name(value));
   };
+  if (!value) {
+    if (field.optional) return;
+    // A union reports no expected type, only that no option matched.
+    if (field.type == ZodType::kStringUnion) return add(path, "Invalid input");
+    return add(path, expected(expected_type(field.type)));
+  }
   switch (field.type) {
     case ZodType::kString:
     case ZodType::kEmail:
-      if (!value->is_string()) return expected("string");
+      if (!value->is_string()) return add(path, expected("string"));
       if (field.type == ZodType::kEmail && !is_zod_email(value->get_ref<const std::string&>())) {
-        return "Invalid email address";
+        return add(path, "Invalid email address");
       }
       if (field.nonempty && value->get_ref<const std::string&>().empty()) {
-        return "Too small: expected string to have >=1 characters";
+        return add(path, "Too small: expected string to have >=1 characters");
       }
-      return std::nullopt;
+      return;
     case ZodType::kBoolean:
-      if (!value->is_boolean()) return expected("boolean");
-      return std::nullopt;
+      if (!value->is_boolean()) return add(path, expected("boolean"));
+      return;
     case ZodType::kNumber:
       // z.number() refuses NaN and the infinities too.
-      if (!value->is_number() || !std::isfinite(value->get<double>())) return expected("number");
-      return std::nullopt;
+      if (!value->is_number() || !std::isfinite(value->get<double>())) {
+        return add(path, expected("number"));
+      }
+      return;
+    case ZodType::kObject:
+      if (!value->is_object()) return add(path, expected("object"));
+      if (field.shape) collect_object_issues(*field.shape, *value, path, issues);
+      return;
+    case ZodType::kStringArray:
+      if (!value->is_array()) return add(path, expected("array"));
+      for (std::size_t i = 0; i < value->size(); ++i) {
+        const Json& element = (*value)[i];
+        if (!element.is_string()) {
+          add(path + "." + std::to_string(i),
+              "Invalid input: expected string, received " + std::string(zod_type_name(&element)));
+        }
+      }
+      return;
+    case ZodType::kRecord:
+      if (!value->is_object()) return add(path, expected("record"));
+      return;
+    case ZodType::kStringUnion:
+      if (!value->is_string()) return add(path, "Invalid input");
+      return;
     case ZodType::kCoerceBoolean:
     case ZodType::kAny:
-      return std::nullopt;
+      return;
   }
-  return std::nullopt;
+}
+
+void collect_object_issues(const ObjectSchema& schema, const Json& object, const std::string& path,
+                           std::vector<std::string>& issues) {
+  for (const ZodField& field : schema.fields) {
+    auto it = object.find(field.name);
+    const Json* field_value = it == object.end() ? nullptr : &*it;
+    collect_field_issues(field, field_value, path + "." + field.name, issues);
+  }
 }
 
 }  // namespace
@@ -126,13 +187,7 @@ std::optional<std::string> validate_object(const ObjectSchema& schema, const Jso
                        std::string(zod_type_name(value)));
     }
   } else {
-    for (const ZodField& field : schema.fields) {
-      auto it = value->find(field.name);
-      const Json* field_value = it == value->end() ? nullptr : &*it;
-      if (auto issue = field_issue(field, field_value)) {
-        issues.push_back(prefix + "." + field.name + "] " + *issue);
-      }
-    }
+    collect_object_issues(schema, *value, std::string(location), issues);
   }
   if (issues.empty()) return std::nullopt;
   std::string joined;

@@ -9,6 +9,7 @@
 //   validate_object(sign_in, &body, "body");   // "[body.password] Invalid input: ..."
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,13 +26,22 @@ enum class ZodType {
   kCoerceBoolean,  // z.coerce.boolean(): anything, truthiness
   kNumber,
   kAny,
+  kObject,       // z.object(shape): the nested `shape`, its issues at "[body.field.inner]"
+  kStringArray,  // z.array(z.string()): issues of elements at "[body.field.0]"
+  kRecord,       // z.record(z.string(), z.any()): any plain object
+  // z.enum([...]).or(z.string()) (SocialProviderListEnum): any string; anything
+  // else is the union's bare "Invalid input".
+  kStringUnion,
 };
+
+struct ObjectSchema;
 
 struct ZodField {
   std::string name;
   ZodType type;
   bool optional = false;
-  bool nonempty = false;  // .min(1) / .nonempty()
+  bool nonempty = false;                                // .min(1) / .nonempty()
+  std::shared_ptr<const ObjectSchema> shape = nullptr;  // kObject only
 };
 
 struct ObjectSchema {
