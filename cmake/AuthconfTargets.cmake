@@ -39,7 +39,8 @@ endfunction()
 # set is passed to the suites' environment (else the environment's own, or
 # the embedded reference when AUTH_TARGET_URL is unset everywhere).
 set(AUTHCONF_TARGET_VARIABLES AUTH_TARGET_URL AUTH_TARGET_KEY AUTH_TARGET_ORIGIN
-    AUTH_TARGET_BASE_PATH AUTH_TARGET_EXPECTATIONS AUTH_TARGET_DATES AUTH_TARGET_CA_FILE)
+    AUTH_TARGET_BASE_PATH AUTH_TARGET_EXPECTATIONS AUTH_TARGET_DATES AUTH_TARGET_CORS
+    AUTH_TARGET_CA_FILE)
 foreach(_variable IN LISTS AUTHCONF_TARGET_VARIABLES)
   set(${_variable} "" CACHE STRING "Conformance target setting (see suites/README.md)")
 endforeach()

@@ -14,6 +14,7 @@
 //   AUTH_TARGET_BASE_PATH     Better Auth's base path, default /api/auth
 //   AUTH_TARGET_EXPECTATIONS  an expected-failures file (fixtures/expectations/*.json)
 //   AUTH_TARGET_DATES         epoch-ms or iso, for a target without a bridge
+//   AUTH_TARGET_CORS          hono, convex or none, for a target without a bridge
 //   AUTH_RUN_ID               the run id in created users' emails; default: random
 #pragma once
 
@@ -45,6 +46,7 @@ struct TargetSettings {
   std::optional<std::string> base_path;  // unset: the capabilities', else /api/auth
   std::optional<std::string> expectations_file;
   std::optional<std::string> dates;
+  std::optional<std::string> cors;     // "hono", "convex" or "none" (no bridge to say it)
   std::optional<std::string> ca_file;  // PEM CAs for an https target (AUTH_TARGET_CA_FILE)
   std::string run_id;
 };

@@ -32,6 +32,7 @@ The target comes from the environment:
   AUTH_TARGET_ORIGIN        the site origin the target trusts; needed without a key
   AUTH_TARGET_BASE_PATH     Better Auth's base path (default /api/auth)
   AUTH_TARGET_DATES         epoch-ms or iso, for a target without a bridge
+  AUTH_TARGET_CORS          hono, convex or none, for a target without a bridge
   AUTH_TARGET_EXPECTATIONS  expected-failures file (fixtures/expectations/<target>.json)
   AUTH_TARGET_CA_FILE       PEM CA certificates for an https target that no system CA
                             signed (a staging proxy, a test certificate)

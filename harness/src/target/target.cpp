@@ -83,6 +83,13 @@ Result<TargetSettings, TargetError> settings_from_environment(
     }
     settings.dates = *dates;
   }
+  if (auto cors = read("AUTH_TARGET_CORS")) {
+    if (*cors != "hono" && *cors != "convex" && *cors != "none") {
+      return fail(TargetError::kBadSetting,
+                  "AUTH_TARGET_CORS must be hono, convex or none: " + *cors);
+    }
+    settings.cors = *cors;
+  }
   if (auto ca_file = read("AUTH_TARGET_CA_FILE")) {
     if (std::FILE* file = std::fopen(ca_file->c_str(), "r")) {
       std::fclose(file);
@@ -156,6 +163,7 @@ Capabilities Capabilities::black_box(const TargetSettings& settings) {
                            {"plugins", Json::array({"convex"})},
                            {"config", Json::object()},
                            {"features", Json::object()}};
+  if (settings.cors) capabilities.raw_["config"]["cors"] = *settings.cors;
   if (settings.origin) capabilities.raw_["siteUrl"] = *settings.origin;
   capabilities.site_url_ = settings.origin.value_or("");
   capabilities.base_path_ = settings.base_path.value_or("/api/auth");

@@ -66,6 +66,8 @@ INSTANTIATE_TEST_SUITE_P(
          "AUTH_TARGET_BASE_PATH"},
         {"dates_unknown", {{"AUTH_TARGET_DATES", "unix"}}, false, "AUTH_TARGET_DATES"},
         {"dates_iso", {{"AUTH_TARGET_DATES", "iso"}}, true},
+        {"cors_unknown", {{"AUTH_TARGET_CORS", "express"}}, false, "AUTH_TARGET_CORS"},
+        {"cors_convex", {{"AUTH_TARGET_CORS", "convex"}}, true},
         {"ca_file_missing",
          {{"AUTH_TARGET_CA_FILE", "/nonexistent/ca.pem"}},
          false,
@@ -93,6 +95,19 @@ TEST(Settings, KeepsWhatWasGiven) {
   EXPECT_EQ(target.new_email(), "ac-r1-1@conformance.example");
   EXPECT_EQ(target.new_email(), "ac-r1-2@conformance.example");
   EXPECT_EQ(target.site_origin(), "http://localhost:5173");
+}
+
+// A black-box target's CORS flavour comes from the settings: the cors suite
+// expects registerRoutes({cors: true}) headers instead of Hono's.
+TEST(Settings, CorsFlavourReachesBlackBoxCapabilities) {
+  environment = {{"AUTH_TARGET_URL", "http://127.0.0.1:3210"}, {"AUTH_TARGET_CORS", "convex"}};
+  auto settings = settings_from_environment(fake_getenv);
+  ASSERT_TRUE(settings);
+  EXPECT_EQ(Capabilities::black_box(*settings).cors(), "convex");
+  environment = {{"AUTH_TARGET_URL", "http://127.0.0.1:3210"}};
+  settings = settings_from_environment(fake_getenv);
+  ASSERT_TRUE(settings);
+  EXPECT_EQ(Capabilities::black_box(*settings).cors(), "hono");
 }
 
 TEST(Settings, ARandomRunIdByDefault) {
