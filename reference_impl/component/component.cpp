@@ -218,7 +218,13 @@ auto run_validated(const Validator& validator, const Json& args, Fn&& body)
 
 }  // namespace
 
-ComponentResult Component::call(ComponentFunction function, const Json& args) {
+ComponentResult Component::call(ComponentFunction function, const Json& caller_args) {
+  // The arguments as the function sees them: they cross the call boundary as
+  // Convex JSON (ctx.runQuery/runMutation send convexToJson(args), which
+  // sorts every object's keys: convex/dist/esm/server/impl/actions_impl.js:12),
+  // so the validator's messages, the where clauses the engine quotes and the
+  // fields a create or patch writes all come in sorted order.
+  const Json args = js_sorted_keys(caller_args);
   return run_validated(validators_.at(function), args, [&]() -> Json {
     switch (function) {
       case ComponentFunction::kFindOne: {
@@ -242,12 +248,14 @@ ComponentResult Component::call(ComponentFunction function, const Json& args) {
   });
 }
 
-authconf::Result<DocumentPtr, ThrownKind> Component::find_one_document(const Json& args) {
+authconf::Result<DocumentPtr, ThrownKind> Component::find_one_document(const Json& caller_args) {
+  const Json args = js_sorted_keys(caller_args);  // as in call()
   return run_validated(validators_.at(ComponentFunction::kFindOne), args,
                        [&] { return read_first(args); });
 }
 
-authconf::Result<Page, ThrownKind> Component::find_many_page(const Json& args) {
+authconf::Result<Page, ThrownKind> Component::find_many_page(const Json& caller_args) {
+  const Json args = js_sorted_keys(caller_args);  // as in call()
   return run_validated(validators_.at(ComponentFunction::kFindMany), args,
                        [&] { return read_page(args); });
 }

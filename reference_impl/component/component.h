@@ -67,6 +67,9 @@ class Component {
 
   // Runs one function. Handles in `args` (onCreateHandle, ...) pass the
   // validator but are not followed: the installed triggers are the handles.
+  // The function sees `args` with every object's keys sorted, as a Convex
+  // function receives its arguments (js_sorted_keys): messages that quote
+  // them, and the documents a create writes, show that order.
   ComponentResult call(ComponentFunction function, const Json& args);
 
   // findOne and findMany with the documents shared with the store instead

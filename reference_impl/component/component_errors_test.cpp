@@ -28,7 +28,15 @@ const ErrorCase kCases[] = {
      R"({"model": "user", "where": [{"field": "name", "value": "a", "connector": "OR"},
         {"field": "name", "value": "b", "connector": "OR"}], "paginationOpts": {"numItems": 1, "cursor": null}})",
      ThrownKind::kUnsupportedQuery,
-     R"(OR connector not supported with multiple where statements in paginate, split up the where statements before calling paginate: [{"field":"name","value":"a","connector":"OR"},{"field":"name","value":"b","connector":"OR"}])"},
+     R"(OR connector not supported with multiple where statements in paginate, split up the where statements before calling paginate: [{"connector":"OR","field":"name","value":"a"},{"connector":"OR","field":"name","value":"b"}])"},
+    // The function receives its arguments with every object's keys sorted
+    // (convexToJson on the call boundary), so the clauses it quotes are
+    // sorted whatever order the caller wrote them in.
+    {"quoted_where_keys_sorted", ComponentFunction::kFindMany,
+     R"({"model": "user", "where": [{"value": "a", "operator": "eq", "mode": "sensitive", "field": "name", "connector": "OR"},
+        {"value": 2, "field": "name", "connector": "OR", "operator": "ne"}], "paginationOpts": {"numItems": 1, "cursor": null}})",
+     ThrownKind::kUnsupportedQuery,
+     R"(OR connector not supported with multiple where statements in paginate, split up the where statements before calling paginate: [{"connector":"OR","field":"name","mode":"sensitive","operator":"eq","value":"a"},{"connector":"OR","field":"name","operator":"ne","value":2}])"},
     {"id_with_lt", ComponentFunction::kFindOne,
      R"({"model": "user", "where": [{"field": "_id", "operator": "lt", "value": "x"}]})",
      ThrownKind::kUnsupportedQuery,
@@ -124,13 +132,13 @@ const ErrorCase kCases[] = {
      ThrownKind::kArgumentValidation,
      "Validator error: Expected one of object, object, object, object, object, object, object, "
      "object, object, object, "
-     R"(got `{"model":"jwks","data":{"publicKey":"p","privateKey":"k","createdAt":1,"alg":"RS256"}}`)"},
+     R"(got `{"data":{"alg":"RS256","createdAt":1,"privateKey":"k","publicKey":"p"},"model":"jwks"}`)"},
     {"create_date_as_string", ComponentFunction::kCreate,
      R"({"input": {"model": "rateLimit", "data": {"key": "k", "count": 1, "lastRequest": "2026-01-01"}}})",
      ThrownKind::kArgumentValidation,
      "Validator error: Expected one of object, object, object, object, object, object, object, "
      "object, object, object, "
-     R"(got `{"model":"rateLimit","data":{"key":"k","count":1,"lastRequest":"2026-01-01"}}`)"},
+     R"(got `{"data":{"count":1,"key":"k","lastRequest":"2026-01-01"},"model":"rateLimit"}`)"},
     {"where_without_value", ComponentFunction::kFindOne,
      R"({"model": "session", "where": [{"field": "_id"}]})", ThrownKind::kArgumentValidation,
      "Validator error: Missing required field `value` in object"},
@@ -147,6 +155,10 @@ const ErrorCase kCases[] = {
      R"(literal, literal, got `"users"`)"},
     {"unknown_argument", ComponentFunction::kFindOne, R"({"model": "user", "limit": 3})",
      ThrownKind::kArgumentValidation, "Validator error: Unexpected field `limit` in object"},
+    // Unknown fields are reported in the sorted order the function sees.
+    {"first_unexpected_field_in_key_order", ComponentFunction::kFindOne,
+     R"({"model": "user", "zeta": 1, "limit": 3})", ThrownKind::kArgumentValidation,
+     "Validator error: Unexpected field `limit` in object"},
     {"missing_pagination", ComponentFunction::kFindMany, R"({"model": "user"})",
      ThrownKind::kArgumentValidation,
      "Validator error: Missing required field `paginationOpts` in object"},

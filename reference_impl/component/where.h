@@ -36,7 +36,7 @@ enum class WhereOperator {
 };
 
 struct WhereClause {
-  Json json;  // the clause as the caller wrote it: error messages print it
+  Json json;  // the clause as the function received it (keys sorted): messages print it
   std::string field;
   bool has_operator = false;
   WhereOperator op = WhereOperator::kEq;

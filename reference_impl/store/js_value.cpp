@@ -558,4 +558,24 @@ bool js_less_than(const Json* a, const Json* b) {
 
 bool js_greater_than(const Json* a, const Json* b) { return js_less_than(b, a); }
 
+Json js_sorted_keys(const Json& value) {
+  if (value.is_array()) {
+    Json out = Json::array();
+    for (const Json& element : value) out.push_back(js_sorted_keys(element));
+    return out;
+  }
+  if (!value.is_object()) return value;
+  std::vector<const Json::object_t::value_type*> members;
+  for (const auto& member : value.get_ref<const Json::object_t&>()) members.push_back(&member);
+  std::stable_sort(members.begin(), members.end(), [](const auto* a, const auto* b) {
+    const bool index_a = is_array_index(a->first), index_b = is_array_index(b->first);
+    if (index_a != index_b) return index_a;
+    if (index_a) return std::stoull(a->first) < std::stoull(b->first);
+    return js_compare_strings(a->first, b->first) < 0;
+  });
+  Json out = Json::object();
+  for (const auto* member : members) out[member->first] = js_sorted_keys(member->second);
+  return out;
+}
+
 }  // namespace authref

@@ -60,6 +60,16 @@ bool js_to_primitive_throws(const Json* value);
 // order: by UTF-16 code units, so U+10000 and above sort before U+E000.
 int js_compare_strings(std::string_view a, std::string_view b);
 
+// The value a Convex function receives when `value` is passed to it as an
+// argument (or returned across a function boundary): `convexToJson` copies
+// every object with its keys sorted by `k1 < k2`, UTF-16 code units
+// (convex/dist/esm/values/value.js:272-273), and the object JavaScript
+// rebuilds from that JSON lists array-index keys first, ascending, then the
+// rest in that sorted order. Arrays keep their order; nothing else changes.
+//
+//   js_sorted_keys(Json::parse(R"({"b":1,"a":{"d":2,"c":3}})"))  // {"a":{"c":3,"d":2},"b":1}
+Json js_sorted_keys(const Json& value);
+
 // a === b. Arrays and objects are compared by identity: each JSON array or
 // object is a JavaScript object of its own (two values parsed from different
 // places are different objects), so two distinct nodes are never strictly

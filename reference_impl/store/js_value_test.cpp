@@ -269,6 +269,31 @@ TEST(JsValue, StringsCompareByUtf16CodeUnits) {
   }
 }
 
+// js_sorted_keys against what a Convex function receives: each `expected`
+// is `JSON.stringify(jsonToConvex(convexToJson(input)))` printed by Node with
+// convex 1.48.0. Compared with dump(), which keeps the stored key order.
+struct SortedKeysCase {
+  const char* input;
+  const char* expected;
+};
+
+const SortedKeysCase kSortedKeys[] = {
+    {R"({"b":1,"a":{"d":2,"c":3}})", R"({"a":{"c":3,"d":2},"b":1})"},  // at any depth
+    {R"([{"y":1,"x":2},{"b":0}])", R"([{"x":2,"y":1},{"b":0}])"},      // arrays keep their order
+    {R"({"a":1,"_id":2,"Z":3,"_creationTime":4})",
+     R"({"Z":3,"_creationTime":4,"_id":2,"a":1})"},  // code units: Z < _ < a
+    {R"({"b":1,"10":2,"9":3,"a":4})",
+     R"({"9":3,"10":2,"a":4,"b":1})"},  // indices first, numerically
+    {R"("x")", R"("x")"},
+    {R"({})", R"({})"},
+};
+
+TEST(JsValue, SortedKeysAreWhatAConvexFunctionReceives) {
+  for (const SortedKeysCase& c : kSortedKeys) {
+    EXPECT_EQ(js_sorted_keys(Json::parse(c.input)).dump(), c.expected) << c.input;
+  }
+}
+
 // nlohmann holds 5 as an integer, an unsigned or a float; JavaScript sees one
 // number.
 TEST(JsValue, NumberKindsAreOneNumber) {
