@@ -36,6 +36,10 @@ std::vector<Route> account_routes();
 std::optional<std::string> url_with_search_param(std::string_view input, std::string_view base,
                                                  std::string_view name, std::string_view value);
 
+// routes_password_reset.cpp: `new URLSearchParams(pairs).toString()`, the
+// application/x-www-form-urlencoded serializer (space as '+').
+std::string search_params(const std::vector<std::pair<std::string, std::string>>& pairs);
+
 // The user object of a response: parseUserOutput, dates as the options say.
 Json user_output(const AuthServices& services, const Json& user);
 // The session object of a response: parseSessionOutput.

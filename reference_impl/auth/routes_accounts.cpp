@@ -51,36 +51,6 @@ bool string_field_is(const Json& record, const char* field, const std::string& e
   return it != record.end() && it->is_string() && it->get_ref<const std::string&>() == expected;
 }
 
-// The application/x-www-form-urlencoded serializer of URLSearchParams.
-std::string form_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '*' ||
-        c == '-' || c == '.' || c == '_') {
-      out += ch;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-// `new URLSearchParams(pairs).toString()`.
-std::string search_params(const std::vector<std::pair<std::string, std::string>>& pairs) {
-  std::string out;
-  for (const auto& [name, value] : pairs) {
-    if (!out.empty()) out += '&';
-    out += form_encode(name) + "=" + form_encode(value);
-  }
-  return out;
-}
-
 // resolveUserId for an HTTP caller: the session (getSessionFromCtx, the
 // cookie cache bypassed, which the reference does not have) or
 // `ctx.error("UNAUTHORIZED")`, a 401 with no body. A `userId` in the request

@@ -276,12 +276,7 @@ std::string set_search_param(const std::optional<std::string>& query, std::strin
     kept.push_back(std::move(pair));
   }
   if (!found) kept.emplace_back(std::string(name), std::string(value));
-  std::string out;
-  for (const auto& [key, val] : kept) {
-    if (!out.empty()) out += '&';
-    out += form_encode(key) + "=" + form_encode(val);
-  }
-  return out;
+  return search_params(kept);
 }
 
 std::string serialize(const ParsedUrl& url, const std::string& query) {
@@ -294,6 +289,15 @@ std::string serialize(const ParsedUrl& url, const std::string& query) {
 }
 
 }  // namespace
+
+std::string search_params(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::string out;
+  for (const auto& [name, value] : pairs) {
+    if (!out.empty()) out += '&';
+    out += form_encode(name) + "=" + form_encode(value);
+  }
+  return out;
+}
 
 std::optional<std::string> url_with_search_param(std::string_view input, std::string_view base,
                                                  std::string_view name, std::string_view value) {

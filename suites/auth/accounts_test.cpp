@@ -34,6 +34,18 @@ constexpr const char* kErrorPageSpec = "spec/better-auth-wire.md §2.18";
 // z.string())`), so the "not found" answers hold on a target with social providers too.
 constexpr const char* kNoProvider = "authconf-no-such-provider";
 
+// The bridge's adapter `create` of a second account for `user_id` (the
+// target has no social provider to link one through), with `extra` fields.
+Json linked_account(const std::string& user_id, const std::string& account_id,
+                    const Json& extra = Json::object()) {
+  const Json now = 1795344960857;
+  Json data = {{"accountId", account_id}, {"providerId", "authconf-provider"}, {"userId", user_id}};
+  for (const auto& [field, value] : extra.items()) data[field] = value;
+  data["createdAt"] = now;
+  data["updatedAt"] = now;
+  return Json{{"input", {{"model", "account"}, {"data", data}}}};
+}
+
 Json validation_error(std::string_view message) { return error_body("VALIDATION_ERROR", message); }
 Json unauthorized() { return error_body("UNAUTHORIZED", "Unauthorized"); }
 
@@ -420,19 +432,11 @@ TEST(ListAccounts, LinkedAccountShape) {
   Browser browser(target());
   auto user = fresh_sign_up(browser);
   ASSERT_TRUE(user);
-  const Json created_at = 1795344960857;
   auto created = AUTHCONF_OK(
-      bridge().adapter("create", Json{{"input",
-                                       {{"model", "account"},
-                                        {"data",
-                                         {{"accountId", "authconf-linked"},
-                                          {"providerId", "authconf-provider"},
-                                          {"userId", user->id},
-                                          {"accessToken", "authconf-secret-access-token"},
-                                          {"refreshToken", "authconf-secret-refresh-token"},
-                                          {"scope", "openid,email"},
-                                          {"createdAt", created_at},
-                                          {"updatedAt", created_at}}}}}}));
+      bridge().adapter("create", linked_account(user->id, "authconf-linked",
+                                                {{"accessToken", "authconf-secret-access-token"},
+                                                 {"refreshToken", "authconf-secret-refresh-token"},
+                                                 {"scope", "openid,email"}})));
   ASSERT_FALSE(created.thrown) << *created.thrown;
   auto answer = AUTHCONF_OK(browser.get(target().auth_path("/list-accounts")));
   EXPECT_THAT(answer, HasStatus(200));
@@ -477,16 +481,7 @@ TEST(AccountInfo, AmbiguousAccountId) {
   Browser browser(target());
   auto user = fresh_sign_up(browser);
   ASSERT_TRUE(user);
-  const Json now = 1795344960857;
-  auto created =
-      AUTHCONF_OK(bridge().adapter("create", Json{{"input",
-                                                   {{"model", "account"},
-                                                    {"data",
-                                                     {{"accountId", user->id},
-                                                      {"providerId", "authconf-provider"},
-                                                      {"userId", user->id},
-                                                      {"createdAt", now},
-                                                      {"updatedAt", now}}}}}}));
+  auto created = AUTHCONF_OK(bridge().adapter("create", linked_account(user->id, user->id)));
   ASSERT_FALSE(created.thrown) << *created.thrown;
   auto both = AUTHCONF_OK(browser.get(target().auth_path("/account-info?accountId=" + user->id)));
   EXPECT_THAT(both, HasStatus(400));
@@ -512,16 +507,8 @@ TEST(UnlinkAccount, RemovesTheNamedAccount) {
   Browser browser(target());
   auto user = fresh_sign_up(browser);
   ASSERT_TRUE(user);
-  const Json now = 1795344960857;
   auto created =
-      AUTHCONF_OK(bridge().adapter("create", Json{{"input",
-                                                   {{"model", "account"},
-                                                    {"data",
-                                                     {{"accountId", "authconf-linked"},
-                                                      {"providerId", "authconf-provider"},
-                                                      {"userId", user->id},
-                                                      {"createdAt", now},
-                                                      {"updatedAt", now}}}}}}));
+      AUTHCONF_OK(bridge().adapter("create", linked_account(user->id, "authconf-linked")));
   ASSERT_FALSE(created.thrown) << *created.thrown;
   const Json not_found = error_body("ACCOUNT_NOT_FOUND", "Account not found");
   auto unknown = AUTHCONF_OK(post(browser, "/unlink-account", {{"providerId", kNoProvider}}));
