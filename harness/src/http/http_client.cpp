@@ -5,10 +5,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "authconf/transcript.h"
@@ -381,11 +383,35 @@ void PrintTo(const Exchange& exchange, std::ostream* out) {
   *out << exchange.method << " " << exchange.url << " -> " << describe(exchange);
 }
 
+namespace {
+
+// Every name=value of a cookie line loses its value, except a Set-Cookie
+// attribute's (Max-Age=604800, Path=/, SameSite=Lax): those are behaviour a
+// reader needs, and no secret.
+std::string redact_cookie_pairs(const std::string& line) {
+  static const std::regex kPair(R"(([A-Za-z0-9_.\-]+)=([^;,\s']+))");
+  static const std::set<std::string> kAttributes = {"max-age", "path",     "domain",
+                                                    "expires", "samesite", "priority"};
+  std::string out;
+  std::size_t last = 0;
+  for (auto it = std::sregex_iterator(line.begin(), line.end(), kPair);
+       it != std::sregex_iterator(); ++it) {
+    const auto& match = *it;
+    std::string name = match.str(1);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out += line.substr(last, static_cast<std::size_t>(match.position(0)) - last);
+    out += kAttributes.contains(name) ? match.str(0) : match.str(1) + "=<redacted>";
+    last = static_cast<std::size_t>(match.position(0) + match.length(0));
+  }
+  return out + line.substr(last);
+}
+
+}  // namespace
+
 std::string redact(std::string_view text) {
   static const std::regex kCookieValue(
       R"(((?:^|[\s'>])(?:cookie|set-cookie|better-auth-cookie|set-better-auth-cookie):\s*)([^\n']*))",
       std::regex::icase);
-  static const std::regex kPair(R"(([A-Za-z0-9_.\-]+)=([^;,\s']+))");
   static const std::regex kAuthorization(
       R"(((?:authorization|x-conformance-key):\s*(?:Bearer\s+)?)[^\s']+)", std::regex::icase);
   static const std::regex kJwt(R"(eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*)");
@@ -399,7 +425,7 @@ std::string redact(std::string_view text) {
   for (auto it = begin; it != std::sregex_iterator(); ++it) {
     const auto& match = *it;
     rewritten += out.substr(last, static_cast<std::size_t>(match.position(2)) - last);
-    rewritten += std::regex_replace(match.str(2), kPair, "$1=<redacted>");
+    rewritten += redact_cookie_pairs(match.str(2));
     last = static_cast<std::size_t>(match.position(2) + match.length(2));
   }
   rewritten += out.substr(last);

@@ -86,16 +86,32 @@ bool load_expectations(const std::string& path, RunState& state) {
   return true;
 }
 
+// The run's facts on <testsuites>, for authconf-report (reports/README.md).
 class TargetEnvironment : public ::testing::Environment {
  public:
+  explicit TargetEnvironment(bool embedded) : embedded_(embedded) {}
   void SetUp() override {
     const Target& t = target();
     ::testing::Test::RecordProperty("target", t.url());
+    ::testing::Test::RecordProperty("embedded", embedded_ ? "yes" : "no");
     ::testing::Test::RecordProperty("implementation", t.capabilities().implementation());
     ::testing::Test::RecordProperty("run-id", t.run_id());
     ::testing::Test::RecordProperty("capabilities", t.capabilities().raw().dump());
     ::testing::Test::RecordProperty("bridge", t.has_bridge() ? "yes" : "no");
+    ::testing::Test::RecordProperty("authconf-version", AUTHCONF_VERSION);
   }
+  // Here, not after RUN_ALL_TESTS: GoogleTest writes the XML before it
+  // returns, and the report must list the users the run left behind.
+  void TearDown() override {
+    remove_run_users();
+    const auto& leftovers = run_state().leftovers;
+    if (!leftovers.empty()) {
+      ::testing::Test::RecordProperty("leftovers", Json(leftovers).dump());
+    }
+  }
+
+ private:
+  bool embedded_;
 };
 
 // Every case must open AUTHCONF_CASE (its id reaches the report).
@@ -217,11 +233,10 @@ int main(int argc, char** argv) {
   }
   print_target(*state.target, embedded != nullptr);
 
-  ::testing::AddGlobalTestEnvironment(new TargetEnvironment);
+  ::testing::AddGlobalTestEnvironment(new TargetEnvironment(embedded != nullptr));
   auto* check = new CaseIdCheck;
   ::testing::UnitTest::GetInstance()->listeners().Append(check);
   int status = RUN_ALL_TESTS();
-  remove_run_users();
 
   const auto* unit = ::testing::UnitTest::GetInstance();
   if (unit->test_to_run_count() == 0) {

@@ -166,8 +166,11 @@ INSTANTIATE_TEST_SUITE_P(
          "> Cookie: better-auth.session_token=<redacted>; x=<redacted>\n"},
         {"set_cookie_keeps_attributes",
          "< set-cookie: better-auth.session_token=t.s; Max-Age=604800; Path=/; HttpOnly\n",
-         "< set-cookie: better-auth.session_token=<redacted>; Max-Age=<redacted>; Path=<redacted>; "
-         "HttpOnly\n"},
+         "< set-cookie: better-auth.session_token=<redacted>; Max-Age=604800; Path=/; HttpOnly\n"},
+        {"set_cookie_expires_and_same_site",
+         "< set-cookie: a=b; Expires=Thu, 01 Jan 2026 00:00:00 GMT; SameSite=Lax; Secure\n",
+         "< set-cookie: a=<redacted>; Expires=Thu, 01 Jan 2026 00:00:00 GMT; SameSite=Lax; "
+         "Secure\n"},
         {"curl_header", "curl -H 'Cookie: a=b'", "curl -H 'Cookie: a=<redacted>'"},
         {"bearer", "> Authorization: Bearer abc.def\n", "> Authorization: Bearer <redacted>\n"},
         {"bridge_key", "> X-Conformance-Key: k3y\n", "> X-Conformance-Key: <redacted>\n"},
