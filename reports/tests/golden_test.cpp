@@ -43,9 +43,9 @@ struct Form {
   std::string (*render)(const Results&, const Summary&);
 };
 
-class ReportGolden : public ::testing::TestWithParam<Form> {};
+class ReportGoldenForms : public ::testing::TestWithParam<Form> {};
 
-TEST_P(ReportGolden, MatchesTheApprovedFile) {
+TEST_P(ReportGoldenForms, MatchesTheApprovedFile) {
   // Relative input names, as scripts/conformance passes them, so the
   // output does not depend on where the tree is checked out.
   fs::current_path(PROJECT_SOURCE_DIR);
@@ -73,7 +73,7 @@ TEST_P(ReportGolden, MatchesTheApprovedFile) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Forms, ReportGolden,
+    Forms, ReportGoldenForms,
     ::testing::Values(Form{"report.html", [](const Results& r,
                                              const Summary& s) { return render_html(r, s, {}); }},
                       Form{"report.md", [](const Results& r,

@@ -57,9 +57,9 @@ struct OutcomeRow {
   std::string detail;  // the assertion, skip reason or error it must carry
 };
 
-class CaseOutcome : public ::testing::TestWithParam<OutcomeRow> {};
+class ReportCaseOutcome : public ::testing::TestWithParam<OutcomeRow> {};
 
-TEST_P(CaseOutcome, IsReadFromTheTestcase) {
+TEST_P(ReportCaseOutcome, IsReadFromTheTestcase) {
   Results results;
   read_suite_xml(suite_xml(GetParam().testcase), "cors.xml", results);
   ASSERT_TRUE(results.input_errors.empty()) << results.input_errors.front().detail;
@@ -74,7 +74,7 @@ TEST_P(CaseOutcome, IsReadFromTheTestcase) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Rows, CaseOutcome,
+    Rows, ReportCaseOutcome,
     ::testing::Values(
         OutcomeRow{"pass", testcase("", kCase), Outcome::kPass, ""},
         OutcomeRow{"fail",
@@ -113,9 +113,9 @@ struct BadInputRow {
   InputProblem problem;
 };
 
-class BadInput : public ::testing::TestWithParam<BadInputRow> {};
+class ReportBadInput : public ::testing::TestWithParam<BadInputRow> {};
 
-TEST_P(BadInput, IsNamedAndNeverGreen) {
+TEST_P(ReportBadInput, IsNamedAndNeverGreen) {
   const fs::path dir = fs::temp_directory_path() / ("authconf-report-bad-" + GetParam().name);
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -145,7 +145,7 @@ std::string truncated_fixture() {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Rows, BadInput,
+    Rows, ReportBadInput,
     ::testing::Values(
         BadInputRow{"missing", "<missing>", InputProblem::kMissing},
         BadInputRow{"empty", "", InputProblem::kEmpty},
@@ -162,7 +162,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInputRow{"no_cases", suite_xml(""), InputProblem::kNoCases}),
     [](const ::testing::TestParamInfo<BadInputRow>& row) { return row.param.name; });
 
-TEST(LoadResults, AFolderWithoutXmlIsMissingInput) {
+TEST(ReportLoadResults, AFolderWithoutXmlIsMissingInput) {
   const fs::path dir = fs::temp_directory_path() / "authconf-report-empty-folder";
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -179,9 +179,9 @@ struct VerdictRow {
   Verdict verdict;
 };
 
-class RunVerdict : public ::testing::TestWithParam<VerdictRow> {};
+class ReportRunVerdict : public ::testing::TestWithParam<VerdictRow> {};
 
-TEST_P(RunVerdict, FollowsTheWorstOutcome) {
+TEST_P(ReportRunVerdict, FollowsTheWorstOutcome) {
   std::string cases;
   int n = 0;
   for (const std::string& body : GetParam().testcases) {
@@ -196,7 +196,7 @@ const std::string kFailure = R"(<failure message="m" type="">x</failure>)";
 const std::string kSkipped = R"(<skipped message="why"/>)";
 
 INSTANTIATE_TEST_SUITE_P(
-    Rows, RunVerdict,
+    Rows, ReportRunVerdict,
     ::testing::Values(VerdictRow{"all_pass", {"", ""}, Verdict::kPass},
                       VerdictRow{"pass_and_skip", {"", kSkipped}, Verdict::kPass},
                       VerdictRow{"one_failure", {"", kFailure}, Verdict::kFail},
@@ -204,7 +204,7 @@ INSTANTIATE_TEST_SUITE_P(
                       VerdictRow{"all_skipped", {kSkipped, kSkipped}, Verdict::kError}),
     [](const ::testing::TestParamInfo<VerdictRow>& row) { return row.param.name; });
 
-TEST(RunVerdict, AnErrorWithoutFailuresIsNoVerdict) {
+TEST(ReportRunVerdict, AnErrorWithoutFailuresIsNoVerdict) {
   Results results;
   read_suite_xml(suite_xml(testcase("", kCase) +
                            testcase(kFailure, prop("case", "cors.two") + prop("outcome", "error"))),
@@ -214,7 +214,7 @@ TEST(RunVerdict, AnErrorWithoutFailuresIsNoVerdict) {
 
 // The fixture's dual-store case recorded its exchanges unredacted
 // (AUTH_UNREDACTED=1): the bridge key, the password and the session cookie.
-TEST(Redact, RemovesTheSecretsTheSuitesRecordedUnredacted) {
+TEST(ReportRedact, RemovesTheSecretsTheSuitesRecordedUnredacted) {
   Results results = load_results({fs::path(REPORT_TESTS_DIR) / "inputs" / "dual-store.xml"});
   ASSERT_TRUE(results.input_errors.empty());
   auto all_text = [](const Results& r) {
@@ -240,7 +240,7 @@ TEST(Redact, RemovesTheSecretsTheSuitesRecordedUnredacted) {
   EXPECT_NE(after.find("better-auth.session_token=<redacted>"), std::string::npos);
 }
 
-TEST(AssertionSummary, SaysWhatWasFound) {
+TEST(ReportAssertionSummary, SaysWhatWasFound) {
   EXPECT_EQ(facts::assertion_summary("Expected equality of these values:\n  answer->status\n"
                                      "    Which is: 204\n  404"),
             "answer->status (204) != 404");
@@ -260,9 +260,9 @@ struct CliRow {
   bool writes;  // the three files appear in {out}
 };
 
-class Cli : public ::testing::TestWithParam<CliRow> {};
+class ReportCli : public ::testing::TestWithParam<CliRow> {};
 
-TEST_P(Cli, ExitsAndSays) {
+TEST_P(ReportCli, ExitsAndSays) {
   const fs::path out = fs::temp_directory_path() / ("authconf-report-cli-" + GetParam().name);
   fs::remove_all(out);
   std::string arguments = GetParam().arguments;
@@ -287,7 +287,7 @@ TEST_P(Cli, ExitsAndSays) {
 const std::string kInputs = std::string(REPORT_TESTS_DIR) + "/inputs";
 
 INSTANTIATE_TEST_SUITE_P(
-    Rows, Cli,
+    Rows, ReportCli,
     ::testing::Values(CliRow{"fixture_fails", kInputs + " --out {out}", 1, "", true},
                       // A missing suite result still gives a report, one that says ERROR.
                       CliRow{"missing_file",
@@ -300,7 +300,7 @@ INSTANTIATE_TEST_SUITE_P(
                              "cannot create /proc/authconf-report", false}),
     [](const ::testing::TestParamInfo<CliRow>& row) { return row.param.name; });
 
-TEST(Cli, UnredactedKeepsTheSecretsAndSaysSo) {
+TEST(ReportCli, UnredactedKeepsTheSecretsAndSaysSo) {
   const fs::path out = fs::temp_directory_path() / "authconf-report-cli-unredacted";
   fs::remove_all(out);
   const std::string command = std::string(AUTHCONF_REPORT_BINARY) + " " + kInputs +
